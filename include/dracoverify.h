@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file dracoverify.h
+ * @brief draco-verify: the one public API.
+ *
+ * draco-verify reads eBPF objects (ELF) or raw instruction arrays and proves properties of the
+ * bytecode by abstract interpretation.
+ *
+ * Conventions (see docs/api.md):
+ *  - Handles are opaque. Heap objects come from `*_create`/`*_open_*` and go back through
+ *    `*_destroy`, which accepts NULL.
+ *  - Every fallible call returns a ::draco_status; outputs come through the last parameters.
+ *    Where a call can fail on bad input it also fills an optional ::draco_error (caller storage)
+ *    with a message that names the location (file, section, instruction index).
+ *  - No global or thread-local state: two threads may use two handles at once. One handle must
+ *    not be used by two threads at the same time. Objects returned by const getters are borrowed
+ *    from their owner and live until the owner is destroyed.
+ *  - Options structs start with their own size and are filled by their `_init` function.
+ */
+#ifndef DRACOVERIFY_H
+#define DRACOVERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define DRACO_API __attribute__((visibility("default")))
+#else
+#define DRACO_API
+#endif
+
+/** Status of a call. Rejecting a program is not an error (see the verification report). */
+typedef enum draco_status {
+    DRACO_OK = 0,
+    DRACO_ERR_INVALID = 1,      /**< malformed input: ELF, instruction, option, YAML */
+    DRACO_ERR_UNSUPPORTED = 2,  /**< well-formed input using something not supported */
+    DRACO_ERR_NOMEM = 3,        /**< out of memory */
+    DRACO_ERR_LIMIT = 4,        /**< a configured limit was exceeded (size, time, states) */
+    DRACO_ERR_NOT_FOUND = 5,    /**< no such program/section/function */
+    DRACO_ERR_INTERNAL = 6,     /**< a bug in draco-verify: please report it */
+} draco_status;
+
+/** Short fixed text for a status ("ok", "invalid input", ...). Never NULL. Thread-safe. */
+DRACO_API const char *draco_status_str(draco_status st);
+
+/** Error record in caller storage; `message` is always NUL-terminated. */
+typedef struct draco_error {
+    draco_status status;
+    char message[512];
+} draco_error;
+
+/** One raw 8-byte eBPF instruction, as in the ELF file (little-endian host assumed). */
+typedef struct draco_raw_insn {
+    uint8_t opcode;
+    uint8_t regs;    /**< dst in the low 4 bits, src in the high 4 bits */
+    int16_t offset;
+    int32_t imm;
+} draco_raw_insn;
+
+static inline unsigned draco_raw_insn_dst(const draco_raw_insn *i) { return i->regs & 0xf; }
+static inline unsigned draco_raw_insn_src(const draco_raw_insn *i) { return (unsigned)i->regs >> 4; }
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Objects and programs */
+/**@{*/
+typedef struct draco_object draco_object;
+typedef struct draco_program draco_program;
+
+/** Options for opening an object. */
+typedef struct draco_open_opts {
+    size_t size;               /**< sizeof(draco_open_opts); set by draco_open_opts_init() */
+    const char *name;          /**< name used in messages for memory buffers (default "<memory>") */
+    size_t max_file_size;      /**< refuse larger inputs (default 256 MiB) */
+} draco_open_opts;
+DRACO_API void draco_open_opts_init(draco_open_opts *opts);
+
+/**
+ * Opens an ELF eBPF object from a path. Programs that cannot be loaded individually (bad BTF for
+ * that program, unresolved symbols, recursion, ...) are still listed, with a load error (see
+ * draco_program_load_error()); a file that is not a usable ELF object at all fails here.
+ * @param opts may be NULL (defaults). @param err may be NULL.
+ * @param out receives the object (owned by the caller, free with draco_object_destroy()).
+ * @return DRACO_OK, DRACO_ERR_INVALID (malformed file), DRACO_ERR_NOMEM, DRACO_ERR_LIMIT.
+ */
+DRACO_API draco_status draco_object_open_file(const char *path, const draco_open_opts *opts,
+                                              draco_error *err, draco_object **out);
+/** Same as draco_object_open_file() from a memory buffer; the buffer is copied. */
+DRACO_API draco_status draco_object_open_mem(const void *buf, size_t len, const draco_open_opts *opts,
+                                             draco_error *err, draco_object **out);
+/** Frees the object and everything borrowed from it. Accepts NULL. */
+DRACO_API void draco_object_destroy(draco_object *obj);
+
+DRACO_API size_t draco_object_program_count(const draco_object *obj);
+/** Borrowed; valid until the object is destroyed. NULL if i is out of range. */
+DRACO_API const draco_program *draco_object_program(const draco_object *obj, size_t i);
+/** Finds a program by section and (optional, NULL = first of the section) function name. */
+DRACO_API draco_status draco_object_find_program(const draco_object *obj, const char *section,
+                                                 const char *function, const draco_program **out);
+
+DRACO_API const char *draco_program_section(const draco_program *prog);
+DRACO_API const char *draco_program_function(const draco_program *prog);
+/** Program type as libbpf names it from the section ("xdp", "sched_cls", ...; "unspec" if none). */
+DRACO_API const char *draco_program_type_name(const draco_program *prog);
+/** NULL if the program loaded, else why it was refused (its location included). */
+DRACO_API const char *draco_program_load_error(const draco_program *prog);
+/** Number of 8-byte slots (an LDDW takes two), subprograms linked in included. */
+DRACO_API size_t draco_program_slot_count(const draco_program *prog);
+/** Number of instructions with an LDDW counted once. */
+DRACO_API size_t draco_program_insn_count(const draco_program *prog);
+/** The raw slots, after relocation and subprogram linking. Borrowed. */
+DRACO_API const draco_raw_insn *draco_program_insns(const draco_program *prog);
+
+/** Source location of one slot from .BTF.ext line info. */
+typedef struct draco_line_info {
+    const char *file;   /**< NULL when unknown */
+    const char *text;   /**< the source line, NULL when unknown */
+    uint32_t line, column;
+} draco_line_info;
+/** Fills *out for slot pc; returns false when there is no line info for it. */
+DRACO_API bool draco_program_line_info(const draco_program *prog, size_t pc, draco_line_info *out);
+
+/** A map of the object (BTF-defined, legacy, or implicit global-data map). */
+typedef struct draco_map_info {
+    const char *name;
+    int fd;                  /**< the pseudo file descriptor LDDW src=1 refers to */
+    uint32_t type;           /**< Linux BPF_MAP_TYPE_* number */
+    uint32_t key_size, value_size, max_entries, flags;
+    int inner_map_fd;        /**< -1 if none */
+    bool is_global_data;     /**< .data/.rodata/.bss/... implicit map */
+} draco_map_info;
+DRACO_API size_t draco_object_map_count(const draco_object *obj);
+/** Borrowed. NULL if out of range. */
+DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t i);
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Printing (disassembly, CFG) */
+/**@{*/
+typedef enum draco_print_kind {
+    DRACO_PRINT_ASM = 0,  /**< disassembly in the LLVM/PREVAIL text syntax */
+    DRACO_PRINT_CFG = 1,  /**< CFG: one block per line group with its successors */
+    DRACO_PRINT_DOT = 2,  /**< CFG as Graphviz */
+} draco_print_kind;
+#define DRACO_PRINT_JSON 1u   /**< flag: JSON instead of text (ASM and CFG) */
+/**
+ * Decodes the program and prints it. Decoding errors (bad instruction) are returned as
+ * DRACO_ERR_INVALID with the instruction index in err. Thread-safe per program.
+ */
+DRACO_API draco_status draco_program_print(const draco_program *prog, draco_print_kind kind,
+                                           unsigned flags, FILE *out, draco_error *err);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRACOVERIFY_H */
