@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* draco-check: the command-line front end of draco-verify (uses only include/dracoverify.h).
+ *
+ * Modes: --list, --asm, --cfg, --dot FILE, and verification (the default). Every mode can print
+ * JSON with --json. Exit codes are documented in usage() and docs/cli.md.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dracoverify.h"
+
+enum {
+    EXIT_PASS = 0,      /* all selected programs passed / the command succeeded */
+    EXIT_REJECT = 1,    /* at least one program was rejected */
+    EXIT_BADINPUT = 2,  /* unreadable or malformed input, unknown section/function */
+    EXIT_USAGE = 64,    /* bad command line */
+    EXIT_INTERNAL = 70, /* internal error (a bug) or out of memory */
+};
+
+enum mode { MODE_VERIFY, MODE_LIST, MODE_ASM, MODE_CFG, MODE_DOT };
+
+struct cli {
+    enum mode mode;
+    int json;
+    const char *dot_path;
+    const char *file, *section, *function;
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: draco-check [OPTIONS] FILE [SECTION [FUNCTION]]\n"
+          "\n"
+          "Verify the eBPF programs of an ELF object, or inspect them.\n"
+          "\n"
+          "Modes:\n"
+          "  (default)        verify every selected program\n"
+          "  -l, --list       list the programs: section, function, type, instruction count\n"
+          "      --asm        print the disassembly (LLVM/PREVAIL syntax)\n"
+          "      --cfg        print the control-flow graph\n"
+          "      --dot FILE   write the control-flow graph as Graphviz to FILE ('-' = stdout)\n"
+          "Output:\n"
+          "      --json       JSON on stdout instead of text (any mode)\n"
+          "  -h, --help       this text\n"
+          "      --version    print the version\n"
+          "\n"
+          "Exit codes:\n"
+          "  0   success (every selected program passed)\n"
+          "  1   at least one program was rejected\n"
+          "  2   bad input: unreadable or malformed file, bad instruction, unknown section/function\n"
+          "  64  bad command line\n"
+          "  70  internal error or out of memory\n"
+          "Errors go to stderr as 'draco-check: FILE: reason'.\n",
+          f);
+}
+
+static int status_exit(draco_status st)
+{
+    switch (st) {
+    case DRACO_OK: return EXIT_PASS;
+    case DRACO_ERR_INVALID:
+    case DRACO_ERR_UNSUPPORTED:
+    case DRACO_ERR_NOT_FOUND:
+    case DRACO_ERR_LIMIT: return EXIT_BADINPUT;
+    case DRACO_ERR_NOMEM:
+    case DRACO_ERR_INTERNAL: return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static bool selected(const struct cli *c, const draco_program *p)
+{
+    if (c->section && strcmp(c->section, draco_program_section(p)) != 0)
+        return false;
+    if (c->function && strcmp(c->function, draco_program_function(p)) != 0)
+        return false;
+    return true;
+}
+
+static int do_list(const struct cli *c, const draco_object *obj)
+{
+    size_t n = draco_object_program_count(obj);
+    if (c->json) {
+        fputs("{\"file\":", stdout);
+        json_str(stdout, c->file);
+        fputs(",\"programs\":[", stdout);
+    }
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        const draco_program *p = draco_object_program(obj, i);
+        if (!selected(c, p))
+            continue;
+        const char *lerr = draco_program_load_error(p);
+        if (c->json) {
+            fputs(first ? "" : ",", stdout);
+            fputs("{\"section\":", stdout);
+            json_str(stdout, draco_program_section(p));
+            fputs(",\"function\":", stdout);
+            json_str(stdout, draco_program_function(p));
+            fputs(",\"type\":", stdout);
+            json_str(stdout, draco_program_type_name(p));
+            printf(",\"insns\":%zu", draco_program_insn_count(p));
+            if (lerr) {
+                fputs(",\"load_error\":", stdout);
+                json_str(stdout, lerr);
+            }
+            fputc('}', stdout);
+        } else {
+            printf("section=%s function=%s type=%s insns=%zu", draco_program_section(p),
+                   draco_program_function(p), draco_program_type_name(p), draco_program_insn_count(p));
+            if (lerr)
+                printf(" [load error: %s]", lerr);
+            putchar('\n');
+        }
+        first = false;
+    }
+    if (c->json)
+        fputs("]}\n", stdout);
+    return EXIT_PASS;
+}
+
+static int do_print(const struct cli *c, const draco_object *obj)
+{
+    FILE *out = stdout;
+    draco_print_kind kind = c->mode == MODE_ASM ? DRACO_PRINT_ASM
+                          : c->mode == MODE_CFG ? DRACO_PRINT_CFG : DRACO_PRINT_DOT;
+    if (c->mode == MODE_DOT && strcmp(c->dot_path, "-") != 0) {
+        out = fopen(c->dot_path, "w");
+        if (!out) {
+            fprintf(stderr, "draco-check: %s: cannot open for writing\n", c->dot_path);
+            return EXIT_BADINPUT;
+        }
+    }
+    int rc = EXIT_PASS;
+    size_t n = draco_object_program_count(obj);
+    bool json = c->json && c->mode != MODE_DOT;
+    if (json)
+        fputs("[", out);
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        const draco_program *p = draco_object_program(obj, i);
+        if (!selected(c, p))
+            continue;
+        if (json && !first)
+            fputs(",", out);
+        else if (!json)
+            fprintf(out, c->mode == MODE_DOT ? "// %s/%s\n" : "; %s/%s\n", draco_program_section(p),
+                    draco_program_function(p));
+        first = false;
+        draco_error err = {0};
+        draco_status st = draco_program_print(p, kind, json ? DRACO_PRINT_JSON : 0, out, &err);
+        if (st != DRACO_OK) {
+            fprintf(stderr, "draco-check: %s: %s\n", c->file, err.message[0] ? err.message : draco_status_str(st));
+            if (json)
+                fputs("null", out);
+            int e = status_exit(st);
+            if (e > rc)
+                rc = e;
+        }
+    }
+    if (json)
+        fputs("]\n", out);
+    if (out != stdout)
+        fclose(out);
+    return rc;
+}
+
+static int do_verify(const struct cli *c, const draco_object *obj)
+{
+    (void)obj;
+    fprintf(stderr, "draco-check: %s: verification is not available in this build yet; "
+                    "use --list, --asm or --cfg\n", c->file);
+    return EXIT_INTERNAL;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    static const struct option longopts[] = {
+        {"list", no_argument, NULL, 'l'},   {"asm", no_argument, NULL, 'A'},
+        {"cfg", no_argument, NULL, 'C'},    {"dot", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+    };
+    int ch;
+    while ((ch = getopt_long(argc, argv, "lh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'l': c.mode = MODE_LIST; break;
+        case 'A': c.mode = MODE_ASM; break;
+        case 'C': c.mode = MODE_CFG; break;
+        case 'D': c.mode = MODE_DOT; c.dot_path = optarg; break;
+        case 'j': c.json = 1; break;
+        case 'h': usage(stdout); return EXIT_PASS;
+        case 'V': puts("draco-check 0.1.0"); return EXIT_PASS;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc || argc - optind > 3) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    c.file = argv[optind];
+    c.section = optind + 1 < argc ? argv[optind + 1] : NULL;
+    c.function = optind + 2 < argc ? argv[optind + 2] : NULL;
+
+    draco_error err = {0};
+    draco_object *obj = NULL;
+    draco_status st = draco_object_open_file(c.file, NULL, &err, &obj);
+    if (st != DRACO_OK) {
+        const char *m = err.message[0] ? err.message : draco_status_str(st);
+        /* messages from the loader already start with the file name */
+        if (strncmp(m, c.file, strlen(c.file)) == 0)
+            fprintf(stderr, "draco-check: %s\n", m);
+        else
+            fprintf(stderr, "draco-check: %s: %s\n", c.file, m);
+        return status_exit(st);
+    }
+    size_t nsel = 0;
+    for (size_t i = 0; i < draco_object_program_count(obj); i++)
+        nsel += selected(&c, draco_object_program(obj, i));
+    int rc;
+    if (nsel == 0 && (c.section || c.mode != MODE_LIST)) {
+        if (c.section)
+            fprintf(stderr, "draco-check: %s: no program %s%s%s\n", c.file, c.section,
+                    c.function ? "/" : "", c.function ? c.function : "");
+        else
+            fprintf(stderr, "draco-check: %s: no programs\n", c.file);
+        rc = EXIT_BADINPUT;
+    } else {
+        switch (c.mode) {
+        case MODE_LIST: rc = do_list(&c, obj); break;
+        case MODE_ASM:
+        case MODE_CFG:
+        case MODE_DOT: rc = do_print(&c, obj); break;
+        case MODE_VERIFY:
+        default: rc = do_verify(&c, obj); break;
+        }
+    }
+    draco_object_destroy(obj);
+    return rc;
+}
