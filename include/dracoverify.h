@@ -140,6 +140,28 @@ DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t
 /**@}*/
 
 /* ------------------------------------------------------------------------------------------ */
+/** @name Program structure statistics */
+/**@{*/
+typedef struct draco_program_stats {
+    size_t size;              /**< sizeof(draco_program_stats), set by the call */
+    size_t insns;             /**< instructions (LDDW once) */
+    size_t cfg_nodes;         /**< CFG nodes incl. assume nodes and inlined copies */
+    size_t cfg_edges;
+    size_t loop_heads;        /**< heads of WTO components (loops) */
+    size_t unreachable;       /**< instructions not reachable from the entry */
+    double decode_seconds;    /**< time to decode and validate */
+    double cfg_seconds;       /**< time to build the CFG and its weak topological order */
+} draco_program_stats;
+/**
+ * Decodes the program, builds its CFG and WTO, and reports their sizes and the time taken.
+ * @return DRACO_OK, or DRACO_ERR_INVALID with the location in err (bad instruction, bad jump,
+ * recursion, too many frames).
+ */
+DRACO_API draco_status draco_program_compute_stats(const draco_program *prog, draco_error *err,
+                                                   draco_program_stats *out);
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
 /** @name Printing (disassembly, CFG) */
 /**@{*/
 typedef enum draco_print_kind {

@@ -64,6 +64,27 @@ enum draco_pseudo_kind {
     DRACO_PSEUDO_MAP_BY_IDX = 5, DRACO_PSEUDO_MAP_VALUE_BY_IDX = 6,
 };
 
+/*
+ * Field use per kind (decoder output; "raw" = the encoded field):
+ *  BIN       dst op= (src_is_reg ? src : imm); is64 = ALU64. MOVSX*: src_is_reg. LDDW src=0: op MOV,
+ *            is_lddw, is64, imm = the full 64-bit value (low 32 bits from the first slot's imm,
+ *            high 32 bits from the second's) and imm2 = the second slot's raw imm (= imm >> 32).
+ *  UN        dst = op(dst); END/bswap keep the raw width (16/32/64) in imm.
+ *  LOAD_MAP_FD     imm = fd (second imm must be 0). LOAD_MAP_VALUE: imm = fd, imm2 = offset.
+ *  LOAD_PSEUDO     op = src (3..6), imm/imm2 = raw imms; CODE_ADDR also has target = pc+1+imm.
+ *  Every LDDW is followed by one DRACO_IR_UNDEFINED slot (opcode 0, target -1, all else 0).
+ *  MEM       LDX: dst = loaded register, src = base, src_is_reg, is_load (is_signed for MEMSX);
+ *            ST: dst = base, imm = stored value; STX: dst = base, src = stored register.
+ *            Address is base + off; width in bytes.
+ *  ATOMIC    dst = base, src = operand (also the fetch destination; CMPXCHG: r0 implicit),
+ *            off, width 4/8, is64 = (width 8), fetch, imm = raw imm.
+ *  PACKET    r0 = *(width *)skb[imm] (ABS) or skb[src + imm] (IND, src_is_reg).
+ *  JMP       if dst op (src_is_reg ? src : imm) goto target; is64 = JMP class; off = raw offset;
+ *            JA: op ALWAYS; JA32 (gotol): op ALWAYS, imm = raw 32-bit offset, off 0.
+ *  CALL      op = enum draco_call_kind, imm = helper id / BTF id; kfunc: off = module.
+ *  CALL_LOCAL imm = raw relative offset, target = pc + 1 + imm.   CALLX: dst = target register.
+ * target is -1 for every kind without one.
+ */
 struct draco_ir_insn {
     uint8_t kind;        /* enum draco_ir_kind */
     uint8_t op;          /* bin/un/cond/atomic op, call kind, or pseudo kind */
@@ -96,6 +117,14 @@ struct draco_ir_prog {
  */
 draco_status draco_ir_decode(const draco_raw_insn *raw, size_t n, const uint8_t *flags,
                              struct draco_arena *arena, draco_error *err, struct draco_ir_prog *out);
+/*
+ * Program-level checks kept apart from decoding (so a whole ELF section can be decoded): the
+ * program is non-empty, has an exit instruction, and its last instruction (an LDDW counts by its
+ * first slot) cannot fall through past the end (it is EXIT, JA or JA32). Returns DRACO_OK or
+ * DRACO_ERR_INVALID with "<pc>: empty instruction sequence" / "no exit instruction" /
+ * "fallthrough past the last instruction". Thread-safe (reads only).
+ */
+draco_status draco_ir_validate_program(const struct draco_ir_prog *p, draco_error *err);
 /* Prints one instruction in the LLVM/PREVAIL syntax ("r2 = *(u8 *)(r1 + 0)"); jump targets as
  * relative "+N" when `labels` is false, as "<pc>" otherwise. */
 void draco_ir_print_insn(struct draco_sb *sb, const struct draco_ir_insn *insn, bool labels);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* analysis: the safety analysis of one program — entry point shared by the API and the tests.
+ *
+ * The analysis runs the WTO fixpoint over the eBPF abstract state (types × zones × stack cells),
+ * checks every assertion of every reachable node against its pre-state, and reports a verdict
+ * with diagnostics. It owns nothing after return except what it put into the result (allocated
+ * from the caller's arena). It never reports "pass" when something failed or could not be
+ * analysed: any internal failure is an error status, never a verdict.
+ */
+#ifndef DRACO_ANALYSIS_ANALYSIS_H
+#define DRACO_ANALYSIS_ANALYSIS_H
+
+#include "util/util.h"
+#include "elf/object.h"
+#include "ir/ir.h"
+#include "cfg/cfg.h"
+
+struct draco_platform;
+
+struct draco_analysis_opts {
+    const struct draco_platform *platform; /* NULL: the built-in Linux platform */
+    const char *prog_type;        /* NULL: from the section name; else a libbpf type name (--type) */
+    bool strict;                  /* PREVAIL's --strict (array map key checks) */
+    bool allow_division_by_zero;  /* default true (ISA semantics: x/0 = 0, x%0 = x) */
+    bool check_termination;       /* default true: loop counters, bound 100000 */
+    uint32_t stack_frame_size;    /* default 512 */
+    uint32_t max_call_frames;     /* default 8 */
+    uint64_t max_packet_size;     /* default 65535 */
+    bool collect_invariants;      /* keep per-label pre-states as text */
+    double time_limit_seconds;    /* 0 = none; exceeded -> DRACO_ERR_LIMIT */
+};
+void draco_analysis_opts_init(struct draco_analysis_opts *o);
+
+struct draco_analysis_diag {
+    int32_t pc;             /* instruction index (slot) of the failing node; -1 if none */
+    const char *label;      /* PREVAIL-style label ("12", "12:15", "3/20") */
+    const char *assertion;  /* the assertion as text, NULL if none */
+    const char *message;    /* short reason */
+};
+
+struct draco_analysis_invariant {
+    const char *label;
+    const char *pre;        /* constraints, one per line, PREVAIL syntax */
+};
+
+struct draco_analysis_result {
+    bool passed;
+    struct draco_analysis_diag *diags;
+    size_t n_diags;
+    struct draco_analysis_invariant *invariants;  /* when collect_invariants */
+    size_t n_invariants;
+    const char *exit_r0;          /* interval of r0 at exit ("[0, 2]"), NULL if unreachable */
+    uint64_t max_loop_count;      /* largest loop-counter bound (termination mode) */
+    uint64_t iterations;          /* node visits during the fixpoint */
+    double analysis_seconds;
+};
+
+#endif
