@@ -26,6 +26,8 @@ struct cli {
     int json;
     const char *dot_path;
     const char *file, *section, *function;
+    int invariants;
+    draco_verify_opts vopts;
 };
 
 static void usage(FILE *f)
@@ -41,6 +43,17 @@ static void usage(FILE *f)
           "      --cfg        print the control-flow graph\n"
           "      --dot FILE   write the control-flow graph as Graphviz to FILE ('-' = stdout)\n"
           "Output:\n"
+          "Verification options (defaults match PREVAIL's):\n"
+          "      --type TYPE            program type (libbpf name: xdp, sched_cls, kprobe, ...)\n"
+          "                             instead of the one the section name implies\n"
+          "      --strict               extra checks (array map keys within max_entries)\n"
+          "      --allow-division-by-zero  x/0 = 0, x%0 = x as the ISA defines (default)\n"
+          "      --no-division-by-zero  reject a division unless the divisor is provably non-zero\n"
+          "      --no-termination       do not require loops to be bounded\n"
+          "      --stack-size N         bytes of stack per frame (default 512)\n"
+          "      --max-packet-size N    largest packet in bytes (default 65535)\n"
+          "      --invariants           print the invariant at every label\n"
+          "      --time-limit SECONDS   give up on a program after this long (error, not pass)\n"
           "      --json       JSON on stdout instead of text (any mode)\n"
           "  -h, --help       this text\n"
           "      --version    print the version\n"
@@ -187,12 +200,127 @@ static int do_print(const struct cli *c, const draco_object *obj)
     return rc;
 }
 
+static void print_diag_text(const draco_diag *d)
+{
+    printf("  %s", d->label ? d->label : "?");
+    if (d->line)
+        printf(" (%s)", d->line);
+    printf(": %s", d->message);
+    if (d->assertion)
+        printf(" (%s)", d->assertion);
+    putchar('\n');
+}
+
+static int verify_one(const struct cli *c, const draco_program *p, bool *first)
+{
+    draco_error err = {0};
+    draco_report *rep = NULL;
+    const char *type = c->vopts.prog_type ? c->vopts.prog_type : draco_program_type_name(p);
+    draco_status st = draco_verify(p, &c->vopts, &err, &rep);
+    int rc = st == DRACO_OK ? (draco_report_verdict(rep) == DRACO_VERDICT_PASS ? EXIT_PASS : EXIT_REJECT)
+                            : status_exit(st);
+    const char *msg = err.message[0] ? err.message : draco_status_str(st);
+    if (c->json) {
+        fputs(*first ? "" : ",", stdout);
+        fputs("{\"section\":", stdout);
+        json_str(stdout, draco_program_section(p));
+        fputs(",\"function\":", stdout);
+        json_str(stdout, draco_program_function(p));
+        fputs(",\"type\":", stdout);
+        json_str(stdout, type);
+        printf(",\"insns\":%zu,\"verdict\":\"%s\",\"diagnostics\":[", draco_program_insn_count(p),
+               st != DRACO_OK ? "error" : rc == EXIT_PASS ? "pass" : "fail");
+        if (st != DRACO_OK) {
+            fputs("{\"insn\":null,\"line\":null,\"message\":", stdout);
+            json_str(stdout, msg);
+            fputc('}', stdout);
+        }
+        for (size_t i = 0; st == DRACO_OK && i < draco_report_diag_count(rep); i++) {
+            const draco_diag *d = draco_report_diag(rep, i);
+            printf("%s{\"insn\":%d,\"label\":", i ? "," : "", (int)d->insn);
+            json_str(stdout, d->label);
+            fputs(",\"line\":", stdout);
+            json_str(stdout, d->line);
+            fputs(",\"message\":", stdout);
+            json_str(stdout, d->message);
+            fputs(",\"assertion\":", stdout);
+            json_str(stdout, d->assertion);
+            fputc('}', stdout);
+        }
+        printf("],\"seconds\":%.6f", rep ? draco_report_seconds(rep) : 0.0);
+        if (rep && draco_report_exit_value(rep)) {
+            fputs(",\"exit_r0\":", stdout);
+            json_str(stdout, draco_report_exit_value(rep));
+        }
+        if (c->invariants && rep) {
+            fputs(",\"invariants\":[", stdout);
+            for (size_t i = 0; i < draco_report_invariant_count(rep); i++) {
+                const char *label, *text;
+                draco_report_invariant(rep, i, &label, &text);
+                fputs(i ? ",{\"label\":" : "{\"label\":", stdout);
+                json_str(stdout, label);
+                fputs(",\"pre\":", stdout);
+                json_str(stdout, text);
+                fputc('}', stdout);
+            }
+            fputc(']', stdout);
+        }
+        fputc('}', stdout);
+    } else if (st != DRACO_OK) {
+        printf("ERROR %s/%s\n", draco_program_section(p), draco_program_function(p));
+        fprintf(stderr, "draco-check: %s: %s\n", c->file, msg);
+    } else {
+        if (c->invariants) {
+            for (size_t i = 0; i < draco_report_invariant_count(rep); i++) {
+                const char *label, *text;
+                draco_report_invariant(rep, i, &label, &text);
+                printf("%s:\n%s\n", label, text);
+            }
+        }
+        printf("%s %s/%s\n", rc == EXIT_PASS ? "PASS" : "FAIL", draco_program_section(p),
+               draco_program_function(p));
+        for (size_t i = 0; i < draco_report_diag_count(rep); i++)
+            print_diag_text(draco_report_diag(rep, i));
+    }
+    *first = false;
+    draco_report_destroy(rep);
+    return rc;
+}
+
 static int do_verify(const struct cli *c, const draco_object *obj)
 {
-    (void)obj;
-    fprintf(stderr, "draco-check: %s: verification is not available in this build yet; "
-                    "use --list, --asm or --cfg\n", c->file);
-    return EXIT_INTERNAL;
+    int rc = EXIT_PASS;
+    bool first = true;
+    if (c->json) {
+        fputs("{\"file\":", stdout);
+        json_str(stdout, c->file);
+        fputs(",\"programs\":[", stdout);
+    }
+    for (size_t i = 0; i < draco_object_program_count(obj); i++) {
+        const draco_program *p = draco_object_program(obj, i);
+        if (!selected(c, p))
+            continue;
+        int r = verify_one(c, p, &first);
+        /* precedence: bad input (2) and internal errors (70) over rejection (1) */
+        if (r == EXIT_INTERNAL || (r == EXIT_BADINPUT && rc != EXIT_INTERNAL) || (r == EXIT_REJECT && rc == EXIT_PASS))
+            rc = r;
+    }
+    if (c->json)
+        fputs("]}\n", stdout);
+    return rc;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (!*s || *end || v > max || s[0] == '-') {
+        fprintf(stderr, "draco-check: %s: expected a number up to %llu, got '%s'\n", opt,
+                (unsigned long long)max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -202,9 +330,17 @@ int main(int argc, char **argv)
         {"list", no_argument, NULL, 'l'},   {"asm", no_argument, NULL, 'A'},
         {"cfg", no_argument, NULL, 'C'},    {"dot", required_argument, NULL, 'D'},
         {"json", no_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},
+        {"type", required_argument, NULL, 't'}, {"strict", no_argument, NULL, 's'},
+        {"allow-division-by-zero", no_argument, NULL, 'z'}, {"no-division-by-zero", no_argument, NULL, 'Z'},
+        {"no-termination", no_argument, NULL, 'T'}, {"stack-size", required_argument, NULL, 'S'},
+        {"max-packet-size", required_argument, NULL, 'P'}, {"invariants", no_argument, NULL, 'I'},
+        {"time-limit", required_argument, NULL, 'L'},
+        {NULL, 0, NULL, 0},
     };
     int ch;
+    uint64_t v;
+    draco_verify_opts_init(&c.vopts);
     while ((ch = getopt_long(argc, argv, "lh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'l': c.mode = MODE_LIST; break;
@@ -214,6 +350,31 @@ int main(int argc, char **argv)
         case 'j': c.json = 1; break;
         case 'h': usage(stdout); return EXIT_PASS;
         case 'V': puts("draco-check 0.1.0"); return EXIT_PASS;
+        case 't': c.vopts.prog_type = optarg; break;
+        case 's': c.vopts.strict = true; break;
+        case 'z': c.vopts.allow_division_by_zero = true; break;
+        case 'Z': c.vopts.allow_division_by_zero = false; break;
+        case 'T': c.vopts.check_termination = false; break;
+        case 'S':
+            if (parse_u64("--stack-size", optarg, 1u << 20, &v) || v == 0)
+                return EXIT_USAGE;
+            c.vopts.stack_frame_size = (uint32_t)v;
+            break;
+        case 'P':
+            if (parse_u64("--max-packet-size", optarg, 1u << 30, &v) || v == 0)
+                return EXIT_USAGE;
+            c.vopts.max_packet_size = v;
+            break;
+        case 'I': c.invariants = 1; c.vopts.collect_invariants = true; break;
+        case 'L': {
+            char *end;
+            c.vopts.time_limit_seconds = strtod(optarg, &end);
+            if (*end || c.vopts.time_limit_seconds < 0) {
+                fprintf(stderr, "draco-check: --time-limit: bad number '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         default: usage(stderr); return EXIT_USAGE;
         }
     }

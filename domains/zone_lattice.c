@@ -88,7 +88,7 @@ bool draco_zone_leq(struct draco_domain_ctx *ctx, const struct draco_zone *a, co
     if (b->bottom)
         return false;
     if (!b->g || a->g == b->g)
-        return true;
+        return true; /* neither is bottom: a NULL graph on b's side is top */
     struct draco_zone tmp;
     const struct draco_zone *ac;
     if (draco_zone_closed_view(ctx, a, &tmp, &ac) != DRACO_OK) {
@@ -323,9 +323,10 @@ static draco_status join_closed(struct draco_domain_ctx *ctx, struct draco_zone 
 
 draco_status draco_zone_join_into(struct draco_domain_ctx *ctx, struct draco_zone *a, const struct draco_zone *b)
 {
-    if (b->bottom || a->g == b->g || a == b) {
-        if (!b->bottom && !a->bottom && a->g == b->g)
-            a->unclosed = a->unclosed && b->unclosed;
+    if (b->bottom || a == b)
+        return DRACO_OK;
+    if (!a->bottom && a->g && a->g == b->g) {
+        a->unclosed = a->unclosed && b->unclosed;
         return DRACO_OK;
     }
     if (a->bottom) {
@@ -415,7 +416,7 @@ static draco_status meet_like(struct draco_domain_ctx *ctx, struct draco_zone *a
         return DRACO_OK;
     }
     if (!b->g || a->g == b->g)
-        return DRACO_OK;
+        return DRACO_OK; /* a is not bottom here, so equal graphs mean equal values */
     if (!a->g && !narrow) {
         draco_zone_assign_copy(a, b);
         return DRACO_OK;
@@ -467,13 +468,13 @@ static draco_i128 threshold_down(const struct draco_domain_ctx *ctx, draco_i128 
 
 draco_status draco_zone_widen_into(struct draco_domain_ctx *ctx, struct draco_zone *a, const struct draco_zone *b)
 {
-    if (b->bottom || a == b || a->g == b->g)
+    if (b->bottom || a == b)
         return DRACO_OK;
     if (a->bottom) {
         draco_zone_assign_copy(a, b);
         return DRACO_OK;
     }
-    if (!a->g)
+    if (!a->g || a->g == b->g)
         return DRACO_OK;
     if (!b->g) {
         draco_zone_set_top(a);

@@ -140,6 +140,67 @@ DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t
 /**@}*/
 
 /* ------------------------------------------------------------------------------------------ */
+/** @name Verification */
+/**@{*/
+typedef struct draco_report draco_report;
+
+/** Options of draco_verify(). The defaults match PREVAIL's so that verdicts compare. */
+typedef struct draco_verify_opts {
+    size_t size;                  /**< sizeof(draco_verify_opts); set by draco_verify_opts_init() */
+    const char *prog_type;        /**< NULL: from the section name; else a libbpf type name */
+    bool strict;                  /**< extra checks (array map keys in range) */
+    bool allow_division_by_zero;  /**< default true: x/0 = 0 and x%0 = x as the ISA defines */
+    bool check_termination;       /**< default true: loops must be bounded (100000 iterations) */
+    uint32_t stack_frame_size;    /**< bytes per frame, default 512 */
+    uint32_t max_call_frames;     /**< default 8 */
+    uint64_t max_packet_size;     /**< default 65535 */
+    bool collect_invariants;      /**< keep the invariant at every label in the report */
+    double time_limit_seconds;    /**< 0 = none; exceeding it is DRACO_ERR_LIMIT, never a pass */
+} draco_verify_opts;
+DRACO_API void draco_verify_opts_init(draco_verify_opts *opts);
+
+typedef enum draco_verdict {
+    DRACO_VERDICT_PASS = 0,   /**< proven safe */
+    DRACO_VERDICT_FAIL = 1,   /**< not proven: see the diagnostics */
+} draco_verdict;
+
+/** One diagnostic of a failed verification. Borrowed from its report. */
+typedef struct draco_diag {
+    int32_t insn;             /**< instruction index (slot), -1 if none */
+    const char *label;        /**< "12", "12:15" (assume edge), "3/20" (inlined call) */
+    const char *line;         /**< "file:line" from BTF line info, NULL if unknown */
+    const char *assertion;    /**< the assertion that failed, as text, NULL if none */
+    char message[256];        /**< short reason, always NUL-terminated */
+} draco_diag;
+
+/**
+ * Verifies one program. Rejection is not an error: on DRACO_OK *out holds a report with the
+ * verdict. Errors: DRACO_ERR_INVALID (the program could not be loaded or decoded: bad
+ * instruction, bad jump, recursion; message in err), DRACO_ERR_UNSUPPORTED, DRACO_ERR_LIMIT
+ * (time or size limit), DRACO_ERR_NOMEM, DRACO_ERR_INTERNAL.
+ * Thread-safe: distinct programs (even of one object) may be verified concurrently.
+ * @param opts may be NULL (defaults). The report is owned by the caller (draco_report_destroy()).
+ */
+DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verify_opts *opts,
+                                    draco_error *err, draco_report **out);
+DRACO_API void draco_report_destroy(draco_report *r);
+DRACO_API draco_verdict draco_report_verdict(const draco_report *r);
+DRACO_API size_t draco_report_diag_count(const draco_report *r);
+/** Borrowed; NULL if out of range. */
+DRACO_API const draco_diag *draco_report_diag(const draco_report *r, size_t i);
+/** Interval of r0 at exit ("[0, 2]"), NULL when the exit is unreachable. */
+DRACO_API const char *draco_report_exit_value(const draco_report *r);
+/** Number of label invariants (0 unless collect_invariants). */
+DRACO_API size_t draco_report_invariant_count(const draco_report *r);
+/** Label and pre-invariant text (one constraint per line) of invariant i; false if out of range. */
+DRACO_API bool draco_report_invariant(const draco_report *r, size_t i, const char **label,
+                                      const char **text);
+/** Wall time of the analysis in seconds; node visits of the fixpoint. */
+DRACO_API double draco_report_seconds(const draco_report *r);
+DRACO_API uint64_t draco_report_iterations(const draco_report *r);
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
 /** @name Program structure statistics */
 /**@{*/
 typedef struct draco_program_stats {

@@ -293,7 +293,7 @@ ima_file_hash          | INT   | BTF WR SZ               | sleep
 kptr_xchg              | UNSUP | UNSUP UNSUP             | unsup
 map_lookup_percpu_elem | VAL0  | MAP KEY ANY             | maps=PERCPU
 skc_to_mptcp_sock      | BTF0  | BSOCKC                  |
-dynptr_from_mem        | INT   | UNSUP SZ ANY DYN        | unsup
+dynptr_from_mem        | INT   | UNSUP ANY ANY DYN       | unsup
 ringbuf_reserve_dynptr | INT   | MAP ANY ANY DYN         | unsup maps=RINGBUF
 ringbuf_submit_dynptr  | VOID  | DYN ANY                 | unsup
 ringbuf_discard_dynptr | VOID  | DYN ANY                 | unsup

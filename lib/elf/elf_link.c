@@ -321,7 +321,8 @@ static void unit_place(struct build *b, size_t ui)
     if (!grow_outputs(b, n))
         return;
     u->out = b->insns.len;
-    memcpy(b->insns.data + u->out, sec->code + u->start, n * sizeof *b->insns.data);
+    if (n)
+        memcpy(b->insns.data + u->out, sec->code + u->start, n * sizeof *b->insns.data);
     for (size_t i = 0; i < n; i++) {
         b->flags.data[u->out + i] = ui ? DRACO_INSN_F_SUBPROG : 0;
         b->ext.data[u->out + i] = NULL;
@@ -459,9 +460,11 @@ draco_status draco_elf_program_build(struct draco_elf_ctx *ctx, struct draco_pro
     prog->lines = draco_arena_alloc(a, (n ? n : 1) * sizeof *prog->lines);
     if (!prog->insns || !prog->insn_flags || !prog->ext_name || !prog->lines)
         goto nomem;
-    memcpy(prog->insns, b.insns.data, n * sizeof *prog->insns);
-    memcpy(prog->insn_flags, b.flags.data, n);
-    memcpy(prog->lines, b.lines.data, n * sizeof *prog->lines);
+    if (n) {
+        memcpy(prog->insns, b.insns.data, n * sizeof *prog->insns);
+        memcpy(prog->insn_flags, b.flags.data, n);
+        memcpy(prog->lines, b.lines.data, n * sizeof *prog->lines);
+    }
     for (size_t i = 0; i < n; i++) {
         if (b.ext.data[i]) {
             prog->ext_name[i] = draco_arena_strdup(a, b.ext.data[i]);

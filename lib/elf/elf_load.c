@@ -41,7 +41,8 @@ static draco_status fail_invalid(struct draco_elf_ctx *ctx, const char *why)
 
 /* ---- header and section table ---- */
 
-static draco_status read_sections(struct draco_elf_ctx *ctx, Elf *elf)
+/* Checks the ELF header and the section header table's extent before libelf sees the image. */
+static draco_status check_header(struct draco_elf_ctx *ctx, uint64_t *n_out)
 {
     Elf64_Ehdr eh;
     if (ctx->len < sizeof eh)
@@ -70,6 +71,12 @@ static draco_status read_sections(struct draco_elf_ctx *ctx, Elf *elf)
     if (n == 0 || n > (ctx->len - eh.e_shoff) / sizeof(Elf64_Shdr))
         return draco_error_set(ctx->err, DRACO_ERR_INVALID,
                                "ELF section header table in %s is out of bounds", ctx->name);
+    *n_out = n;
+    return DRACO_OK;
+}
+
+static draco_status read_sections(struct draco_elf_ctx *ctx, Elf *elf, uint64_t n)
+{
     size_t lib_n = 0, shstrndx = 0;
     if (elf_getshdrnum(elf, &lib_n) != 0 || lib_n != n || elf_getshdrstrndx(elf, &shstrndx) != 0 ||
         shstrndx >= n)
@@ -469,6 +476,9 @@ draco_status draco_elf_load(const void *image, size_t len, const char *name,
         st = draco_error_set(err, DRACO_ERR_INTERNAL, "%s: libelf is unusable", name);
         goto fail;
     }
+    uint64_t n_secs = 0;
+    if ((st = check_header(&ctx, &n_secs)) != DRACO_OK)
+        goto fail;
     copy = malloc(len);
     if (!copy) {
         st = draco_error_set(err, DRACO_ERR_NOMEM, "%s: out of memory", name);
@@ -480,7 +490,7 @@ draco_status draco_elf_load(const void *image, size_t len, const char *name,
         st = fail_invalid(&ctx, "not an ELF file");
         goto fail;
     }
-    if ((st = read_sections(&ctx, elf)) != DRACO_OK)
+    if ((st = read_sections(&ctx, elf, n_secs)) != DRACO_OK)
         goto fail;
     if ((st = read_symbols(&ctx)) != DRACO_OK)
         goto fail;

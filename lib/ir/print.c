@@ -6,12 +6,13 @@
  * LDDW pseudo forms print as "map_fd N" / "map_val(N) + K" / ..., kfunc calls as "call kfunc N",
  * LD_IND shows a non-zero immediate ("skb[r3 + 4]"). v4 forms use the newer LLVM spelling
  * (s/=, s%=, (s8), bswap16, *(s32 *), gotol, ST immediates). Printing never fails loudly: output
- * goes through draco_sb, which records out-of-memory itself. No state besides const tables.
+ * goes through draco_sb, which records out-of-memory itself. No state besides const tables (char
+ * arrays, not pointer tables, so nothing lands in writable relocated data).
  */
 #include <inttypes.h>
 #include "ir/ir.h"
 
-static const char *const bin_op_text[] = {
+static const char bin_op_text[][5] = {
     [DRACO_BIN_MOV] = "=", [DRACO_BIN_ADD] = "+=", [DRACO_BIN_SUB] = "-=",
     [DRACO_BIN_MUL] = "*=", [DRACO_BIN_UDIV] = "/=", [DRACO_BIN_SDIV] = "s/=",
     [DRACO_BIN_UMOD] = "%=", [DRACO_BIN_SMOD] = "s%=", [DRACO_BIN_OR] = "|=",
@@ -20,7 +21,7 @@ static const char *const bin_op_text[] = {
     [DRACO_BIN_MOVSX8] = "=", [DRACO_BIN_MOVSX16] = "=", [DRACO_BIN_MOVSX32] = "=",
 };
 
-static const char *const cond_text[] = {
+static const char cond_text[][7] = {
     [DRACO_COND_ALWAYS] = "always",
     [DRACO_COND_EQ] = "==", [DRACO_COND_NE] = "!=", [DRACO_COND_SET] = "&",
     [DRACO_COND_NSET] = "!&", [DRACO_COND_LT] = "<", [DRACO_COND_LE] = "<=",
@@ -30,7 +31,7 @@ static const char *const cond_text[] = {
 
 const char *draco_cond_op_str(enum draco_cond_op op)
 {
-    return (unsigned)op < DRACO_ARRAY_LEN(cond_text) && cond_text[op] ? cond_text[op] : "?";
+    return (unsigned)op < DRACO_ARRAY_LEN(cond_text) && cond_text[op][0] ? cond_text[op] : "?";
 }
 
 enum draco_cond_op draco_cond_negate(enum draco_cond_op op)
@@ -87,7 +88,7 @@ static const char *size_name(unsigned width, bool is_signed)
 static void print_bin(struct draco_sb *sb, const struct draco_ir_insn *in)
 {
     put_reg(sb, in->dst, in->is64);
-    if (in->op >= DRACO_ARRAY_LEN(bin_op_text) || !bin_op_text[in->op]) {
+    if (in->op >= DRACO_ARRAY_LEN(bin_op_text) || !bin_op_text[in->op][0]) {
         draco_sb_printf(sb, " <bad bin op %u>", in->op);
         return;
     }
@@ -109,7 +110,7 @@ static void print_bin(struct draco_sb *sb, const struct draco_ir_insn *in)
 
 static void print_un(struct draco_sb *sb, const struct draco_ir_insn *in)
 {
-    static const char *const names[] = {
+    static const char names[][8] = {
         [DRACO_UN_BE16] = "be16", [DRACO_UN_BE32] = "be32", [DRACO_UN_BE64] = "be64",
         [DRACO_UN_LE16] = "le16", [DRACO_UN_LE32] = "le32", [DRACO_UN_LE64] = "le64",
         [DRACO_UN_SWAP16] = "bswap16", [DRACO_UN_SWAP32] = "bswap32",
@@ -121,7 +122,7 @@ static void print_un(struct draco_sb *sb, const struct draco_ir_insn *in)
         put_reg(sb, in->dst, in->is64);
         return;
     }
-    if (in->op >= DRACO_ARRAY_LEN(names) || !names[in->op]) {
+    if (in->op >= DRACO_ARRAY_LEN(names) || !names[in->op][0]) {
         draco_sb_printf(sb, "r%u = <bad unary op %u>", in->dst, in->op);
         return;
     }
@@ -131,8 +132,8 @@ static void print_un(struct draco_sb *sb, const struct draco_ir_insn *in)
 
 static void print_atomic(struct draco_sb *sb, const struct draco_ir_insn *in)
 {
-    static const char *const ops[] = { "add", "or", "and", "xor" };
-    static const char *const assign[] = { "+=", "|=", "&=", "^=" };
+    static const char ops[][4] = { "add", "or", "and", "xor" };
+    static const char assign[][3] = { "+=", "|=", "&=", "^=" };
     const char *sz = in->is64 ? "u64" : "u32";
     int off = in->off;
     char sign = off < 0 ? '-' : '+';

@@ -209,7 +209,7 @@ const struct draco_helper_proto draco_linux_helpers[] = {
     {.name = "bpf_kptr_xchg", .id = 194, .ret = R(UNSUPPORTED), .args = {A(UNSUPPORTED), A(UNSUPPORTED)}, .unsupported = true},
     {.name = "bpf_map_lookup_percpu_elem", .id = 195, .ret = R(PTR_TO_MAP_VALUE_OR_NULL), .args = {A(PTR_TO_MAP), A(PTR_TO_MAP_KEY), A(ANYTHING)}, .map_types = 0x460ull},
     {.name = "bpf_skc_to_mptcp_sock", .id = 196, .ret = R(PTR_TO_BTF_ID_OR_NULL), .args = {A(PTR_TO_BTF_ID_SOCK_COMMON)}},
-    {.name = "bpf_dynptr_from_mem", .id = 197, .ret = R(INTEGER), .args = {A(UNSUPPORTED), A(CONST_SIZE), A(ANYTHING), A(PTR_TO_DYNPTR)}, .unsupported = true},
+    {.name = "bpf_dynptr_from_mem", .id = 197, .ret = R(INTEGER), .args = {A(UNSUPPORTED), A(ANYTHING), A(ANYTHING), A(PTR_TO_DYNPTR)}, .unsupported = true},
     {.name = "bpf_ringbuf_reserve_dynptr", .id = 198, .ret = R(INTEGER), .args = {A(PTR_TO_MAP), A(ANYTHING), A(ANYTHING), A(PTR_TO_DYNPTR)}, .unsupported = true, .map_types = 0x8000000ull},
     {.name = "bpf_ringbuf_submit_dynptr", .id = 199, .ret = R(VOID), .args = {A(PTR_TO_DYNPTR), A(ANYTHING)}, .unsupported = true},
     {.name = "bpf_ringbuf_discard_dynptr", .id = 200, .ret = R(VOID), .args = {A(PTR_TO_DYNPTR), A(ANYTHING)}, .unsupported = true},
