@@ -163,6 +163,7 @@ install: all
 
 check-layers:
 	@sh scripts/check-layers.sh
+	@sh scripts/check-globals.sh $(BUILD)/libdracoverify.a
 
 clean:
 	rm -rf $(BUILD) build-asan

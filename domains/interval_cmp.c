@@ -111,10 +111,17 @@ static void cmp_refine_left(draco_itv *r, const draco_itv *x, const draco_itv *y
             draco_itv_set_bottom(&t);
         } else {
             uint64_t cv;
-            if (draco_itv_singleton_u64(y, &cv)) {   /* x & c == 0  =>  x <= ~c (within w bits) */
+            if (draco_itv_singleton_u64(y, &cv)) {
+                /* x & c == 0  =>  x == x & ~c, which lies within the AND bounds of [x] & ~c */
                 uint64_t mask = width >= 64 ? UINT64_MAX : (((uint64_t)1 << width) - 1);
-                draco_num_set_u64(&c, ~cv & mask);
-                draco_itv_meet_ub(&t, &t, &c);
+                draco_itv nc, lim;
+                draco_itv_init(&nc);
+                draco_itv_init(&lim);
+                draco_itv_set_u64(&nc, ~cv & mask);
+                draco_itv_bits_and_u(&lim, &t, &nc, width);
+                draco_itv_meet(&t, &t, &lim);
+                draco_itv_fini(&nc);
+                draco_itv_fini(&lim);
             }
         }
         draco_itv_fini(&and_r);

@@ -38,6 +38,11 @@ enum draco_vk {
 };
 
 #define DRACO_NREGS 11
+
+static inline bool draco_zone_is_finite_i128(draco_i128 x)
+{
+    return x != DRACO_I128_PINF && x != DRACO_I128_NINF;
+}
 #define DRACO_VAR_NONE UINT32_MAX
 
 /* owner of a numeric variable (for names) */

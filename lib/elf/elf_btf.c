@@ -448,9 +448,9 @@ draco_status draco_elf_btf_ext_apply(struct draco_elf_ctx *ctx)
         }
     }
     static const uint32_t min_rec[3] = {8, 16, 16};
-    static const draco_elf_rec_fn fns[3] = {func_rec, line_rec, core_rec};
     for (int i = 0; i < 3 && !why; i++)
-        why = info_walk(ctx, data + sub[i][0], sub[i][1], min_rec[i], fns[i]);
+        why = info_walk(ctx, data + sub[i][0], sub[i][1], min_rec[i],
+                        i == 0 ? func_rec : i == 1 ? line_rec : core_rec);
     if (why && strcmp(why, "out of memory") == 0)
         return draco_error_set(ctx->err, DRACO_ERR_NOMEM, "%s: out of memory", ctx->name);
     if (why)

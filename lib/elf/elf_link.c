@@ -55,7 +55,7 @@ struct build {
 /* Kconfig-style externs, rewritten to a 64-bit constant load. The values describe a typical
  * modern kernel; programs that depend on them are checked for that configuration only. */
 struct kconfig_value {
-    const char *name;
+    char name[32];
     int64_t value;
 };
 static const struct kconfig_value kconfig_values[] = {

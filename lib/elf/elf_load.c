@@ -25,7 +25,7 @@ static bool str_has_prefix(const char *s, const char *p) { return strncmp(s, p, 
 
 static bool sec_name_is_data(const char *n)
 {
-    static const char *const prefixes[] = {".data", ".rodata", ".bss"};
+    static const char prefixes[][8] = {".data", ".rodata", ".bss"};
     for (size_t i = 0; i < DRACO_ARRAY_LEN(prefixes); i++) {
         size_t l = strlen(prefixes[i]);
         if (strncmp(n, prefixes[i], l) == 0 && (n[l] == 0 || n[l] == '.'))
