@@ -169,3 +169,15 @@ clean:
 	rm -rf $(BUILD) build-asan
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (clang libFuzzer): `make fuzz FUZZ_SECONDS=60` ----
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build-fuzz
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=1 OPT="-O1 -g" $(FUZZ_BUILD)/libdracoverify.a
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinclude tests/fuzz_loader.c $(FUZZ_BUILD)/libdracoverify.a $(PKG_LIBS) -o $(FUZZ_BUILD)/fuzz_loader
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@if [ -d ../shared/corpus/ebpf-samples ]; then find ../shared/corpus/ebpf-samples -type f -size -200k -exec cp {} $(FUZZ_BUILD)/corpus/ \; ; fi
+	@cp $(BUILD)/ebpf/*.o $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	$(FUZZ_BUILD)/fuzz_loader -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=262144 $(FUZZ_BUILD)/corpus
