@@ -313,14 +313,11 @@ void draco_itv_pieces_split(struct draco_itv_pieces *out, const draco_itv *a, un
     }
     if (!draco_num_is_finite(&a->lb) || !draco_num_is_finite(&a->ub))
         goto full;
-    draco_num d, span;
+    draco_num d, span = draco_num_width_max(width, false);   /* 2^w - 1, inline */
     draco_num_init(&d);
-    draco_num_init(&span);
     draco_num_sub(&d, &a->ub, &a->lb);
-    draco_num_set_pow2(&span, width, 1);
-    bool too_wide = draco_num_cmp(&d, &span) >= 0;
+    bool too_wide = draco_num_cmp(&d, &span) > 0;            /* covers every residue */
     draco_num_fini(&d);
-    draco_num_fini(&span);
     if (too_wide)
         goto full;
     draco_num wl, wu;
