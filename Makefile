@@ -32,6 +32,12 @@ endif
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
               -Iinclude -Ilib -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+# Until the analysis engine (lib/check) defines draco_check_run, draco_verify reports
+# DRACO_ERR_UNSUPPORTED instead of failing to link. Transitional; removed once the engine lands.
+ENGINE_SRC := $(shell grep -ls '^draco_status draco_check_run' lib/check/*.c 2>/dev/null)
+ifeq ($(ENGINE_SRC),)
+CFLAGS_ALL += -DDRACO_NO_ENGINE
+endif
 
 MODULES := util domains elf ir cfg platform analysis check api
 src_util      := $(wildcard lib/util/*.c)
@@ -111,7 +117,7 @@ $(BUILD)/tests/%_main.o: $(BUILD)/tests/%_main.c
 	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c $< -o $@
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -Itests -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -Wno-missing-prototypes -Itests -c $< -o $@
 
 TEST_RUNNERS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 # stand-alone test programs (corpus, objdump agreement, ...): tests/prog_*.c, linked with the full library

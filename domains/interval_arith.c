@@ -160,10 +160,15 @@ static void itv_umod_kernel(draco_itv *r, const draco_itv *a, const draco_itv *b
         draco_num q1, q2;
         draco_num_init(&q1);
         draco_num_init(&q2);
+        bool one_period = false;
+        if (draco_num_eq(blo, &b->ub)) {
+            draco_num_tdiv(&q1, &a->lb, blo);
+            draco_num_tdiv(&q2, &a->ub, blo);
+            one_period = draco_num_eq(&q1, &q2);
+        }
         if (draco_num_cmp(&a->ub, blo) < 0) {
             draco_itv_set(&part, a);            /* x < y: x % y = x */
-        } else if (draco_num_eq(blo, &b->ub) && (draco_num_tdiv(&q1, &a->lb, blo), draco_num_tdiv(&q2, &a->ub, blo),
-                                                 draco_num_eq(&q1, &q2))) {
+        } else if (one_period) {
             draco_num_tmod(&part.lb, &a->lb, blo);   /* one period of a constant divisor */
             draco_num_tmod(&part.ub, &a->ub, blo);
         } else {

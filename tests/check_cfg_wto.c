@@ -664,8 +664,8 @@ Suite *draco_suite_cfg_wto(void)
     suite_add_tcase(s, tc);
     TCase *prop = tcase_create("property");
     tcase_set_timeout(prop, 120);
-    tcase_add_loop_test(prop, test_wto_random_programs, 0, 400);
-    tcase_add_loop_test(prop, test_wto_random_graphs, 0, 400);
+    tcase_add_loop_test(prop, test_wto_random_programs, 0, 250);
+    tcase_add_loop_test(prop, test_wto_random_graphs, 0, 250);
     suite_add_tcase(s, prop);
     return s;
 }

@@ -28,6 +28,28 @@ struct draco_analysis_opts {
     uint64_t max_packet_size;     /* default 65535 */
     bool collect_invariants;      /* keep per-label pre-states as text */
     double time_limit_seconds;    /* 0 = none; exceeded -> DRACO_ERR_LIMIT */
+    /* ---- conformance / test support (proposal by "conformance"; defaults keep the normal
+     * behaviour). Used by tests/prog_conformance.c to run PREVAIL's YAML cases. ---- */
+    /* true (default): the standard entry state (r1 = ctx, r10 = stack end, packet_size, ...).
+     * false: PREVAIL's setup_constraints=false -- the entry state is top (every register and
+     * stack byte unknown/uninitialised, nothing assumed) met with the `pre` constraints. */
+    bool setup_entry;
+    /* n_pre constraint strings in PREVAIL's syntax (domains/constraint.h: "r1.type=number",
+     * "r1.svalue=[0, 10]", "r2.packet_offset-r1.packet_offset<=4", "s[504...511].type=number",
+     * "packet_size=[0, 65534]", "pc[3]=[0, 5]", "_|_"), met into the entry state (after the
+     * standard setup when setup_entry is true). Borrowed for the call. A string that does not
+     * parse or names no variable -> DRACO_ERR_INVALID with the string in the message. */
+    const char *const *pre;
+    size_t n_pre;
+    /* Fill result->exit_post (the invariant at the virtual EXIT node). Default false. */
+    bool collect_exit_post;
+    /* Add one "Code becomes unreachable" note per assume node (CFG ASSUME node or explicit
+     * DRACO_IR_ASSUME instruction) whose pre-state is reachable and whose post is bottom, to
+     * result->notes. Default false. */
+    bool report_unreachable;
+    /* PREVAIL's big_endian: byte swaps and reassembly of stack bytes as on a big-endian
+     * machine. Default false (little endian). */
+    bool big_endian;
 };
 void draco_analysis_opts_init(struct draco_analysis_opts *o);
 
@@ -53,6 +75,17 @@ struct draco_analysis_result {
     uint64_t max_loop_count;      /* largest loop-counter bound (termination mode) */
     uint64_t iterations;          /* node visits during the fixpoint */
     double analysis_seconds;
+    /* when opts->collect_exit_post: the invariant at the virtual EXIT node as PREVAIL constraint
+     * strings, sorted (the same text draco_as_print() writes, one string per constraint);
+     * {"_|_"} (n_exit_post = 1) when EXIT is unreachable; every string in the arena. */
+    const char **exit_post;
+    size_t n_exit_post;
+    /* when opts->report_unreachable: label = the assume's label ("3:5" for an edge, "3" for an
+     * explicit assume instruction), message = "Code becomes unreachable", assertion = the
+     * assume ("assume r1 w< r2" -- PREVAIL prints the width on the operator), in node id order.
+     * Notes do not affect `passed`. */
+    struct draco_analysis_diag *notes;
+    size_t n_notes;
 };
 
 #endif
