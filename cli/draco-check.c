@@ -2,13 +2,17 @@
 /* draco-check: the command-line front end of draco-verify (uses only include/dracoverify.h).
  *
  * Modes: --list, --asm, --cfg, --dot FILE, and verification (the default). Every mode can print
- * JSON with --json. Exit codes are documented in usage() and docs/cli.md.
+ * JSON with --json. Batch mode (--jobs N FILE..., cli/batch.c) verifies many files, one process
+ * per program, and writes a table, CSV, TSV or JSON; --compare A B compares two such result files
+ * (cli/compare.c). Exit codes are documented in usage() and docs/cli.md.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "dracoverify.h"
 
 enum {
@@ -28,11 +32,19 @@ struct cli {
     const char *file, *section, *function;
     int invariants;
     draco_verify_opts vopts;
+    /* batch mode and --compare */
+    bool batch, compare, quiet, format_set;
+    long jobs;                    /* -1: not given */
+    double timeout;
+    enum draco_cli_format format;
+    const char *output;
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: draco-check [OPTIONS] FILE [SECTION [FUNCTION]]\n"
+          "       draco-check --jobs N [OPTIONS] FILE...     (batch mode)\n"
+          "       draco-check --compare A B                  (compare two batch results)\n"
           "\n"
           "Verify the eBPF programs of an ELF object, or inspect them.\n"
           "\n"
@@ -55,6 +67,15 @@ static void usage(FILE *f)
           "      --invariants           print the invariant at every label\n"
           "      --time-limit SECONDS   give up on a program after this long (error, not pass)\n"
           "      --json       JSON on stdout instead of text (any mode)\n"
+          "Batch mode (every program of every FILE, each in its own process):\n"
+          "  -j, --jobs N     verify N programs at once (0 = one per CPU); turns batch mode on\n"
+          "      --batch      batch mode with one job\n"
+          "      --format F   stdout as table (default), csv, tsv or json (also turns batch on)\n"
+          "  -o, --output FILE  also write the results to FILE (.csv, .tsv, .json or .txt)\n"
+          "      --timeout SECONDS  kill a program's process after this long (verdict timeout)\n"
+          "  -q, --quiet      no table on stdout and no progress line\n"
+          "      --compare A B  what changed in verdicts and cost between two result files\n"
+          "                   (CSV, TSV or JSON from batch mode; --format for a machine-readable diff)\n"
           "  -h, --help       this text\n"
           "      --version    print the version\n"
           "\n"
@@ -63,7 +84,9 @@ static void usage(FILE *f)
           "  1   at least one program was rejected\n"
           "  2   bad input: unreadable or malformed file, bad instruction, unknown section/function\n"
           "  64  bad command line\n"
-          "  70  internal error or out of memory\n"
+          "  70  internal error or out of memory (batch mode: a crashed program)\n"
+          "Batch mode uses the same codes for the worst program; --compare exits 1 when a\n"
+          "verdict changed or a program is in one file only.\n"
           "Errors go to stderr as 'draco-check: FILE: reason'.\n",
           f);
 }
@@ -310,6 +333,51 @@ static int do_verify(const struct cli *c, const draco_object *obj)
     return rc;
 }
 
+/* Batch mode: every program of every file, then the table / result file. */
+static int do_batch(const struct cli *c, int nfiles, char **files)
+{
+    struct draco_cli_batch_opts bo = {0};
+    long jobs = c->jobs < 0 ? 1 : c->jobs;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? n : 1;
+    }
+    bo.jobs = (unsigned)jobs;
+    bo.timeout_s = c->timeout;
+    bo.progress = !c->quiet && isatty(STDERR_FILENO);
+    bo.vopts = &c->vopts;
+    FILE *of = NULL;
+    enum draco_cli_format ofmt = DRACO_CLI_FMT_CSV;
+    if (c->output) {
+        if (!draco_cli_format_of_path(c->output, &ofmt)) {
+            fprintf(stderr, "draco-check: %s: name the output .csv, .tsv, .json or .txt\n", c->output);
+            return EXIT_USAGE;
+        }
+        of = fopen(c->output, "w");
+        if (!of) {
+            fprintf(stderr, "draco-check: %s: cannot open for writing\n", c->output);
+            return EXIT_BADINPUT;
+        }
+    }
+    struct draco_cli_results res = {0};
+    int rc;
+    if (draco_cli_batch_run(&bo, nfiles, files, &res) != 0) {
+        rc = EXIT_INTERNAL;
+    } else {
+        if (!c->quiet)
+            draco_cli_results_write(&res, c->format, stdout);
+        if (of)
+            draco_cli_results_write(&res, ofmt, of);
+        rc = draco_cli_results_exit_code(&res);
+    }
+    if (of && fclose(of) != 0) {
+        fprintf(stderr, "draco-check: %s: write failed\n", c->output);
+        rc = EXIT_INTERNAL;
+    }
+    draco_cli_results_free(&res);
+    return rc;
+}
+
 static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -329,25 +397,30 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, NULL, 'l'},   {"asm", no_argument, NULL, 'A'},
         {"cfg", no_argument, NULL, 'C'},    {"dot", required_argument, NULL, 'D'},
-        {"json", no_argument, NULL, 'j'},   {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'J'},   {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"type", required_argument, NULL, 't'}, {"strict", no_argument, NULL, 's'},
         {"allow-division-by-zero", no_argument, NULL, 'z'}, {"no-division-by-zero", no_argument, NULL, 'Z'},
         {"no-termination", no_argument, NULL, 'T'}, {"stack-size", required_argument, NULL, 'S'},
         {"max-packet-size", required_argument, NULL, 'P'}, {"invariants", no_argument, NULL, 'I'},
         {"time-limit", required_argument, NULL, 'L'},
+        {"jobs", required_argument, NULL, 'j' + 256}, {"batch", no_argument, NULL, 'B'},
+        {"format", required_argument, NULL, 'F'}, {"output", required_argument, NULL, 'o'},
+        {"timeout", required_argument, NULL, 'K'}, {"quiet", no_argument, NULL, 'q'},
+        {"compare", no_argument, NULL, 'c' + 256},
         {NULL, 0, NULL, 0},
     };
     int ch;
     uint64_t v;
     draco_verify_opts_init(&c.vopts);
-    while ((ch = getopt_long(argc, argv, "lh", longopts, NULL)) != -1) {
+    c.jobs = -1;
+    while ((ch = getopt_long(argc, argv, "lhj:o:q", longopts, NULL)) != -1) {
         switch (ch) {
         case 'l': c.mode = MODE_LIST; break;
         case 'A': c.mode = MODE_ASM; break;
         case 'C': c.mode = MODE_CFG; break;
         case 'D': c.mode = MODE_DOT; c.dot_path = optarg; break;
-        case 'j': c.json = 1; break;
+        case 'J': c.json = 1; break;
         case 'h': usage(stdout); return EXIT_PASS;
         case 'V': puts("draco-check 0.1.0"); return EXIT_PASS;
         case 't': c.vopts.prog_type = optarg; break;
@@ -375,8 +448,63 @@ int main(int argc, char **argv)
             }
             break;
         }
+        case 'j':
+        case 'j' + 256:
+            if (parse_u64("--jobs", optarg, 1024, &v))
+                return EXIT_USAGE;
+            c.jobs = (long)v;
+            c.batch = true;
+            break;
+        case 'B': c.batch = true; break;
+        case 'F':
+            if (!draco_cli_format_parse(optarg, &c.format)) {
+                fprintf(stderr, "draco-check: --format: expected table, csv, tsv or json, got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            c.format_set = true;
+            break;
+        case 'o': c.output = optarg; c.batch = true; break;
+        case 'q': c.quiet = true; break;
+        case 'K': {
+            char *end;
+            c.timeout = strtod(optarg, &end);
+            if (*end || !*optarg || c.timeout < 0) {
+                fprintf(stderr, "draco-check: --timeout: bad number '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case 'c' + 256: c.compare = true; break;
         default: usage(stderr); return EXIT_USAGE;
         }
+    }
+    if (c.compare) {
+        if (argc - optind != 2 || c.mode != MODE_VERIFY || c.batch) {
+            fputs("draco-check: --compare takes exactly two result files and no mode or batch option\n", stderr);
+            return EXIT_USAGE;
+        }
+        if (c.json && !c.format_set)
+            c.format = DRACO_CLI_FMT_JSON;
+        return draco_cli_compare(argv[optind], argv[optind + 1], c.format, stdout);
+    }
+    if (c.format_set)
+        c.batch = true;
+    if (c.batch) {
+        if (c.mode != MODE_VERIFY || c.invariants) {
+            fputs("draco-check: batch mode only verifies (no --list, --asm, --cfg, --dot, --invariants)\n", stderr);
+            return EXIT_USAGE;
+        }
+        if (optind >= argc) {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (c.json && !c.format_set)
+            c.format = DRACO_CLI_FMT_JSON;
+        return do_batch(&c, argc - optind, argv + optind);
+    }
+    if (c.timeout > 0 || c.quiet) {
+        fputs("draco-check: --timeout and --quiet belong to batch mode (--jobs N)\n", stderr);
+        return EXIT_USAGE;
     }
     if (optind >= argc || argc - optind > 3) {
         usage(stderr);

@@ -234,9 +234,15 @@ draco_status draco_zone_close_edge(struct draco_domain_ctx *ctx, struct draco_zo
         draco_i128 lbi = g->verts[i].lb;
         for (size_t b = 0; b < ns; b++) {
             uint32_t j = S[b].v;
-            if (i == j)
-                continue; /* cycle through the new edge: non-negative (checked above) */
             draco_i128 d = (draco_i128)P[a].w + w + S[b].w, implied;
+            if (i == j) {
+                /* a cycle through the new edge; negative only if a back edge was dropped */
+                if (d < 0) {
+                    zone_make_bottom(z);
+                    return DRACO_OK;
+                }
+                continue;
+            }
             if (!draco_zone_fits64(d)) {
                 if (ctx)
                     ctx->stats.edges_dropped++;

@@ -6,6 +6,9 @@
  * stored on neither side are re-derived only where the maximum upper bound and the minimum lower
  * bound come from different operands (elsewhere the bounds already imply the joined weight), so
  * the cost is proportional to the edges plus the pairs whose bounds moved in opposite directions.
+ * Those pairs are re-derived only while their number stays within 2 * (vertices + edges); past
+ * that budget the join keeps bounds and stored-edge relations only (an upper bound, not the
+ * least one; counted in stats.edges_dropped).
  * Widening keeps only the left operand's entries that the right one does not weaken (bounds
  * climb through ctx->thresholds first) and is not re-closed: closing the left operand of a
  * widening can prevent termination (Miné 2006), so the result is flagged `unclosed` and any later
@@ -273,6 +276,16 @@ static draco_status join_closed(struct draco_domain_ctx *ctx, struct draco_zone 
             else if (ub > ua)
                 s.ub_b[s.nub++] = v;
         }
+    }
+    /* Re-deriving relations is quadratic in the vertices whose bounds moved in opposite directions;
+     * beyond a budget linear in the graph size it is skipped (sound: only relations are lost). */
+    size_t pairs = (size_t)s.nlb * s.nua + (size_t)s.nla * s.nub;
+    size_t budget = 2 * ((size_t)n + ga->nedges + gb->nedges);
+    if (pairs > (budget < 64 ? 64 : budget)) {
+        for (uint32_t v = 0; v < n; v++)
+            jv[v].flags &= (uint8_t)~(JOIN_IN_LA | JOIN_IN_LB);
+        s.nla = s.nlb = 0;
+        ctx->stats.edges_dropped += pairs;
     }
     /* excluded values: kept when both sides exclude them */
     for (uint32_t v = 0; v < n; v++) {

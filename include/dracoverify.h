@@ -198,6 +198,23 @@ DRACO_API bool draco_report_invariant(const draco_report *r, size_t i, const cha
 /** Wall time of the analysis in seconds; node visits of the fixpoint. */
 DRACO_API double draco_report_seconds(const draco_report *r);
 DRACO_API uint64_t draco_report_iterations(const draco_report *r);
+
+/** Cost of one draco_verify() call by phase (for benchmarks and `draco-check --jobs`). */
+typedef struct draco_report_stats {
+    size_t size;              /**< sizeof(draco_report_stats): set by the caller before the call */
+    double decode_seconds;    /**< decoding, validation and peephole */
+    double cfg_seconds;       /**< CFG construction (assume edges, call inlining) */
+    double analysis_seconds;  /**< WTO, fixpoint and assertion check: draco_report_seconds() */
+    double total_seconds;     /**< the whole draco_verify() call */
+    uint64_t iterations;      /**< node visits of the fixpoint: draco_report_iterations() */
+    uint64_t cfg_nodes;       /**< CFG nodes analysed (inlined copies and assume nodes included) */
+} draco_report_stats;
+/**
+ * Fills the first `out->size` bytes of *out (the caller sets `size` to sizeof(draco_report_stats)
+ * of the header it was compiled with; fields the library does not know stay untouched).
+ * A NULL report gives zeros. Thread-safe (reports are immutable).
+ */
+DRACO_API void draco_report_get_stats(const draco_report *r, draco_report_stats *out);
 /**@}*/
 
 /* ------------------------------------------------------------------------------------------ */

@@ -21,6 +21,8 @@ struct draco_report {
     const char *exit_value;
     double seconds;
     uint64_t iterations;
+    double decode_seconds, cfg_seconds, total_seconds;  /* draco_report_get_stats() */
+    uint64_t cfg_nodes;
 };
 
 DRACO_API void draco_verify_opts_init(draco_verify_opts *o)
@@ -99,6 +101,7 @@ DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verif
     struct draco_cfg cfg;
     struct draco_analysis_result res;
     memset(&res, 0, sizeof res);
+    double t_start = draco_now_seconds();
     draco_status st = draco_api_decode(prog, &work, err, &ir);
     if (st != DRACO_OK)
         goto fail;
@@ -109,6 +112,7 @@ DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verif
         goto fail;
     }
     draco_ir_peephole(&ir);
+    double t_decoded = draco_now_seconds();
     struct draco_cfg_opts copts;
     draco_cfg_opts_init(&copts);
     copts.max_call_frames = ao.max_call_frames;
@@ -118,6 +122,7 @@ DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verif
         draco_error_set(err, st, "%s/%s: %s", prog->section, prog->function, e.message);
         goto fail;
     }
+    double t_cfg = draco_now_seconds();
     st = draco_check_run(prog, &ir, &cfg, &ao, &r->arena, &e, &res);
     if (st != DRACO_OK) {
         draco_error_set(err, st, "%s/%s: %s", prog->section, prog->function,
@@ -150,6 +155,10 @@ DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verif
     r->exit_value = res.exit_r0;
     r->seconds = res.analysis_seconds;
     r->iterations = res.iterations;
+    r->decode_seconds = t_decoded - t_start;
+    r->cfg_seconds = t_cfg - t_decoded;
+    r->cfg_nodes = cfg.n_nodes;
+    r->total_seconds = draco_now_seconds() - t_start;
     draco_arena_fini(&work);
     *out = r;
     return DRACO_OK;
@@ -191,3 +200,22 @@ DRACO_API bool draco_report_invariant(const draco_report *r, size_t i, const cha
 }
 DRACO_API double draco_report_seconds(const draco_report *r) { return r ? r->seconds : 0; }
 DRACO_API uint64_t draco_report_iterations(const draco_report *r) { return r ? r->iterations : 0; }
+
+DRACO_API void draco_report_get_stats(const draco_report *r, draco_report_stats *out)
+{
+    if (!out || out->size < sizeof(size_t))
+        return;
+    draco_report_stats s;
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    if (r) {
+        s.decode_seconds = r->decode_seconds;
+        s.cfg_seconds = r->cfg_seconds;
+        s.analysis_seconds = r->seconds;
+        s.total_seconds = r->total_seconds;
+        s.iterations = r->iterations;
+        s.cfg_nodes = r->cfg_nodes;
+    }
+    size_t n = out->size < sizeof s ? out->size : sizeof s;
+    memcpy((char *)out + sizeof(size_t), (const char *)&s + sizeof(size_t), n - sizeof(size_t));
+}

@@ -113,11 +113,16 @@ struct draco_actx {
     uint32_t cell_hash_cap;
     struct draco_vslot *saved;      /* n_frames * 4 slots (r6..r9 of the caller per frame) */
     uint32_t *counter_var;          /* per node: loop counter variable, DRACO_VAR_NONE */
+    /* widening thresholds (sorted, unique), from the program's comparison constants */
+    draco_i128 *thresholds;
+    size_t nthresholds;
     /* states */
     struct draco_astate *free_states;
     uint64_t live_states, peak_states;
     /* per-node results of the fixpoint */
-    struct draco_astate **post;     /* n_nodes entries, NULL = bottom */
+    struct draco_astate **post;     /* n_nodes entries, NULL = not computed (or released) */
+    uint32_t *pending;              /* per node: consumers of post[v] still to come */
+    struct draco_astate **head_inv; /* per WTO component: the final loop invariant */
     struct draco_astate *entry;
 };
 
@@ -251,6 +256,13 @@ void draco_stack_store(struct draco_actx *ax, struct draco_astate *s, int64_t of
 /* Loads [off, off+w) into register slot dst (sign-extending when is_signed). */
 void draco_stack_load(struct draco_actx *ax, struct draco_astate *s, int64_t off, unsigned w,
                       bool is_signed, struct draco_vslot *dst);
+/* Recomputes slot R's stack_numeric_size from the bitmap (forgets it unless R is surely a stack
+ * pointer): the known-numeric bytes from every possible offset of R. */
+void draco_stack_refresh_numsize(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *R);
+/* After bytes became numeric: raises stack_numeric_size where the bitmap now proves more. */
+void draco_stack_numsize_grow(struct draco_actx *ax, struct draco_astate *s);
+/* After [lo, hi) may have become non-numeric: recomputes (or forgets) the sizes that may cover it. */
+void draco_stack_numsize_kill(struct draco_actx *ax, struct draco_astate *s, int64_t lo, int64_t hi);
 /* Weak store through an imprecise stack pointer covering [lo, hi). */
 void draco_stack_store_weak(struct draco_actx *ax, struct draco_astate *s, int64_t lo, int64_t hi,
                             bool value_is_num);
@@ -287,6 +299,13 @@ uint32_t draco_frame_r10(const struct draco_actx *ax, uint32_t frame);
 draco_status draco_fixpoint_run(struct draco_actx *ax);
 /* Pre-state of node v from the posts of its predecessors (entry state for ENTRY); caller frees. */
 struct draco_astate *draco_fixpoint_pre(struct draco_actx *ax, uint32_t v);
+/* After draco_fixpoint_run(): one pass in WTO order that recomputes every node's pre-state from
+ * the loop invariants (heads) and its predecessors' posts, calls fn(user, v, pre) with it, and
+ * applies the node. Posts are released as soon as their last consumer has read them, so memory
+ * stays proportional to the live frontier. ax->post[exit] is kept. */
+draco_status draco_fixpoint_replay(struct draco_actx *ax,
+                                   void (*fn)(void *user, uint32_t v, const struct draco_astate *pre),
+                                   void *user);
 /* Appends the state as PREVAIL constraints, one per line, sorted. */
 void draco_as_print(struct draco_actx *ax, const struct draco_astate *s, struct draco_sb *sb);
 

@@ -164,11 +164,22 @@ void draco_as_assign_sum(struct draco_actx *ax, struct draco_astate *s, uint32_t
     if (s->bottom)
         return;
     struct draco_linexpr e = {0};
-    if (a != DRACO_VAR_NONE && ca)
-        lin_one(&e, a, ca);
-    if (b != DRACO_VAR_NONE && cb)
-        lin_one(&e, b, cb);
     e.cst = k;
+    /* a term whose variable is a known constant becomes part of the constant, so that the zone
+     * sees a single-variable assignment (which it keeps relationally) */
+    uint32_t vs[2] = {a, b};
+    int64_t cs[2] = {ca, cb};
+    for (int i = 0; i < 2; i++) {
+        if (vs[i] == DRACO_VAR_NONE || !cs[i])
+            continue;
+        struct draco_bound_pair bp = draco_zone_bound(&s->zone, vs[i]);
+        if (!bp.empty && bp.lb == bp.ub && draco_zone_is_finite_i128(bp.lb) && bp.lb > INT64_MIN / 4 &&
+            bp.lb < INT64_MAX / 4 && cs[i] >= -1 && cs[i] <= 1) {
+            e.cst += (draco_i128)cs[i] * bp.lb;
+            continue;
+        }
+        lin_one(&e, vs[i], cs[i]);
+    }
     zone_check(ax, s, draco_zone_assign(&ax->dctx, &s->zone, dst, &e));
 }
 

@@ -263,31 +263,42 @@ struct reimpose {
     draco_itv itv;
 };
 
-#define REIMPOSE_MAX (DRACO_NREGS * 4 * 2)
+typedef DRACO_VEC(struct reimpose) reimpose_vec;
 
-static unsigned collect_one_sided(struct draco_actx *ax, const struct draco_astate *x, draco_typeset only,
-                                  unsigned r, struct reimpose *out, unsigned n)
+/* Records the intervals of the kind variables of the types in `only` of `slot` in state x. */
+static void collect_one_sided(struct draco_actx *ax, const struct draco_astate *x, draco_typeset only,
+                              const struct draco_vslot *slot, reimpose_vec *out)
 {
     for (unsigned t = DRACO_TYPE_NUMBER; t < DRACO_TYPE_COUNT; t++) {
         if (!(only & DRACO_TS(t)))
             continue;
         enum draco_vk ks[2];
         unsigned nk = draco_type_kinds((draco_type)t, ks);
-        for (unsigned i = 0; i < nk && n < REIMPOSE_MAX; i++) {
-            uint32_t var = ax->regs[r].var[ks[i]];
+        for (unsigned i = 0; i < nk; i++) {
+            uint32_t var = slot->var[ks[i]];
             if (var == DRACO_VAR_NONE)
                 continue;
-            out[n].var = var;
-            draco_itv_init(&out[n].itv);
-            draco_as_itv(ax, x, var, &out[n].itv);
-            if (draco_itv_is_top(&out[n].itv)) {
-                draco_itv_fini(&out[n].itv);
-                continue;
-            }
-            n++;
+            struct reimpose r;
+            r.var = var;
+            draco_itv_init(&r.itv);
+            draco_as_itv(ax, x, var, &r.itv);
+            if (draco_itv_is_top(&r.itv) || draco_vec_push(out, r) != 0)
+                draco_itv_fini(&r.itv);
         }
     }
-    return n;
+}
+
+static void collect_slot(struct draco_actx *ax, const struct draco_astate *a, const struct draco_astate *b,
+                         const struct draco_vslot *slot, reimpose_vec *out)
+{
+    draco_typeset ta = draco_types_get(&a->types, slot->tvar), tb = draco_types_get(&b->types, slot->tvar);
+    if (ta == tb)
+        return;
+    /* a value that may be uninitialised is unusable: nothing to keep */
+    if ((ta | tb) & DRACO_TS(DRACO_TYPE_UNINIT))
+        return;
+    collect_one_sided(ax, a, (draco_typeset)(ta & ~tb), slot, out);
+    collect_one_sided(ax, b, (draco_typeset)(tb & ~ta), slot, out);
 }
 
 void draco_as_join_into(struct draco_actx *ax, struct draco_astate *a, const struct draco_astate *b)
@@ -298,25 +309,32 @@ void draco_as_join_into(struct draco_actx *ax, struct draco_astate *a, const str
         state_assign(ax, a, b);
         return;
     }
-    struct reimpose ri[REIMPOSE_MAX];
-    unsigned nri = 0;
-    for (unsigned r = 0; r < DRACO_NREGS; r++) {
-        draco_typeset ta = draco_types_get(&a->types, r), tb = draco_types_get(&b->types, r);
-        if (ta == tb)
+    reimpose_vec ri = {0};
+    for (unsigned r = 0; r < DRACO_NREGS; r++)
+        collect_slot(ax, a, b, &ax->regs[r], &ri);
+    /* cells live on both sides (the others become top anyway) */
+    const struct draco_stack *ka = a->stack, *kb = b->stack;
+    for (uint32_t i = 0, j = 0; i < ka->ncells && j < kb->ncells;) {
+        if (ka->cells[i] == kb->cells[j]) {
+            collect_slot(ax, a, b, &ax->cells.data[ka->cells[i]]->slot, &ri);
+            i++;
+            j++;
             continue;
-        /* a register that may be uninitialised is unusable: nothing to keep */
-        if ((ta | tb) & DRACO_TS(DRACO_TYPE_UNINIT))
-            continue;
-        nri = collect_one_sided(ax, a, (draco_typeset)(ta & ~tb), r, ri, nri);
-        nri = collect_one_sided(ax, b, (draco_typeset)(tb & ~ta), r, ri, nri);
+        }
+        const struct draco_cell_info *x = ax->cells.data[ka->cells[i]], *y = ax->cells.data[kb->cells[j]];
+        if (x->off < y->off || (x->off == y->off && x->size < y->size))
+            i++;
+        else
+            j++;
     }
     check_status(ax, draco_zone_join_into(&ax->dctx, &a->zone, &b->zone), "zone join");
     check_status(ax, draco_types_join_into(&a->types, &b->types), "type join");
     stack_join(ax, a, b);
-    for (unsigned i = 0; i < nri; i++) {
-        draco_as_meet_itv(ax, a, ri[i].var, &ri[i].itv);
-        draco_itv_fini(&ri[i].itv);
+    for (size_t i = 0; i < ri.len; i++) {
+        draco_as_meet_itv(ax, a, ri.data[i].var, &ri.data[i].itv);
+        draco_itv_fini(&ri.data[i].itv);
     }
+    draco_vec_free(&ri);
     if (a->bottom)
         draco_actx_fail(ax, DRACO_ERR_INTERNAL, "join of two non-bottom states is bottom");
 }

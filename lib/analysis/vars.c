@@ -220,6 +220,47 @@ uint32_t draco_frame_r10(const struct draco_actx *ax, uint32_t frame)
     return ax->total_stack - (depth - 1) * ax->frame_size;
 }
 
+static int cmp_i128(const void *a, const void *b)
+{
+    draco_i128 x = *(const draco_i128 *)a, y = *(const draco_i128 *)b;
+    return (x > y) - (x < y);
+}
+
+/* Widening thresholds: the constants the program compares with (and their neighbours), plus the
+ * machine-width limits. Widening climbs through them before jumping to infinity, which is what
+ * makes `i != N` loops and byte-counting loops provably bounded. */
+#define DRACO_MAX_THRESHOLDS 96
+static draco_status collect_thresholds(struct draco_actx *ax)
+{
+    draco_i128 *t = malloc((DRACO_MAX_THRESHOLDS + 16) * sizeof *t);
+    if (!t)
+        return DRACO_ERR_NOMEM;
+    size_t n = 0;
+    static const int64_t fixed[] = {-1, 0, 1, INT32_MAX, UINT32_MAX, INT64_MAX};
+    for (size_t i = 0; i < DRACO_ARRAY_LEN(fixed); i++)
+        t[n++] = fixed[i];
+    t[n++] = (draco_i128)ax->opts.max_packet_size;
+    for (size_t i = 0; ax->ir && i < ax->ir->n && n + 3 <= DRACO_MAX_THRESHOLDS; i++) {
+        const struct draco_ir_insn *in = &ax->ir->insns[i];
+        if (in->kind != DRACO_IR_JMP || in->op == DRACO_COND_ALWAYS || in->src_is_reg)
+            continue;
+        draco_i128 v = in->is64 ? (draco_i128)in->imm : (draco_i128)(uint32_t)in->imm;
+        t[n++] = v - 1;
+        t[n++] = v;
+        t[n++] = v + 1;
+    }
+    qsort(t, n, sizeof *t, cmp_i128);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || t[u - 1] != t[i])
+            t[u++] = t[i];
+    ax->thresholds = t;
+    ax->nthresholds = u;
+    ax->dctx.thresholds = t;
+    ax->dctx.nthresholds = u;
+    return DRACO_OK;
+}
+
 draco_status draco_actx_init(struct draco_actx *ax, const struct draco_program *prog,
                              const struct draco_ir_prog *ir, const struct draco_cfg *cfg,
                              const struct draco_wto *wto, const struct draco_analysis_opts *opts,
@@ -269,12 +310,16 @@ draco_status draco_actx_init(struct draco_actx *ax, const struct draco_program *
     ax->saved = calloc((size_t)cfg->n_frames * 4 + 1, sizeof *ax->saved);
     ax->counter_var = malloc(((size_t)cfg->n_nodes + 1) * sizeof *ax->counter_var);
     ax->post = calloc((size_t)cfg->n_nodes + 1, sizeof *ax->post);
-    if (!ax->saved || !ax->counter_var || !ax->post)
+    ax->pending = calloc((size_t)cfg->n_nodes + 1, sizeof *ax->pending);
+    ax->head_inv = calloc((size_t)wto->n_comps + 1, sizeof *ax->head_inv);
+    if (!ax->saved || !ax->counter_var || !ax->post || !ax->pending || !ax->head_inv)
         return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory (analysis context)");
     for (size_t i = 0; i < (size_t)cfg->n_frames * 4; i++)
         slot_init(&ax->saved[i], DRACO_VO_SAVED, (uint32_t)i, ax->ntvars++);
     for (uint32_t v = 0; v < cfg->n_nodes; v++)
         ax->counter_var[v] = DRACO_VAR_NONE;
+    if (collect_thresholds(ax) != DRACO_OK)
+        return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory (thresholds)");
     return ax->status;
 }
 
@@ -285,6 +330,12 @@ void draco_actx_fini(struct draco_actx *ax)
             draco_as_free(ax, ax->post[v]);
         free(ax->post);
     }
+    if (ax->head_inv) {
+        for (uint32_t c = 0; c < ax->wto->n_comps; c++)
+            draco_as_free(ax, ax->head_inv[c]);
+        free(ax->head_inv);
+    }
+    free(ax->pending);
     draco_as_free(ax, ax->entry);
     while (ax->free_states) {
         struct draco_astate *s = ax->free_states;
@@ -298,6 +349,17 @@ void draco_actx_fini(struct draco_actx *ax)
     free(ax->cell_hash);
     free(ax->saved);
     free(ax->counter_var);
+    free(ax->thresholds);
     draco_domain_ctx_fini(&ax->dctx);
     memset(ax, 0, sizeof *ax);
+}
+
+void draco_analysis_opts_init(struct draco_analysis_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->allow_division_by_zero = true;
+    o->check_termination = true;
+    o->stack_frame_size = 512;
+    o->max_call_frames = 8;
+    o->max_packet_size = 65535;
 }

@@ -10,6 +10,8 @@
  *    (negated condition, `to` = pc+1), then the taken one (`to` = target); each ASSUME node has
  *    exactly one successor. A CALL_LOCAL node has exactly one successor: the callee's first node in
  *    frame `callee_frame`; the callee's EXIT nodes lead to the frame's `return_node`.
+ *    After draco_cfg_add_loop_counters(), a loop head's only successor is its COUNTER node, which
+ *    carries the head's original successors (so a CALL_LOCAL head reaches its callee through it).
  *  - Frame 0 is the entry function; every other frame is one inlined call site (a tree through
  *    `parent`), so each call site has its own copy of the callee, back edges included.
  *  - Successors and predecessors are CSR arrays: the successors of v are

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* ir/asm: a text assembler for eBPF in the LLVM/PREVAIL syntax, and its round-trip printer.
  *
- * Input: one instruction per line; blank lines and comments (`;`, `//`, `#` to the end of the
- * line) are ignored. A line `<name>:` or `name:` (optionally followed by an instruction on the
- * same line) defines label `name` at the next instruction. Jump and local-call targets are
- * `<name>`, `<N>` (absolute slot N when no label is called N) or `+N`/`-N` (relative, as
- * llvm-objdump prints them). Every form draco_ir_print_insn() prints is accepted, plus PREVAIL's
+ * Input: one instruction per line; blank lines, comments (`;`, `//`, `#` to the end of the line)
+ * and directives (lines starting with '.', as in clang -S output) are ignored. A line `<name>:`
+ * or `name:` (optionally followed by an instruction on the same line) defines label `name` at
+ * the next instruction. Jump and local-call targets are `<name>`, a bare `name` (clang -S),
+ * `<N>` (absolute slot N when no label is called N) or `+N`/`-N` (relative, as llvm-objdump
+ * prints them). The entry is the first instruction. Every form draco_ir_print_insn() prints is accepted, plus PREVAIL's
  * spellings (`r1 s8= r2`, `r1 = swap16 r1`, `lock *(u64 *)(r1 + 0) += r2 fetch`, `5ll`,
  * `map_by_idx(N)`, `mva(map_by_idx(N)) + K`, `assume r1 > r2`).
  *

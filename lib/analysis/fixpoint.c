@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* analysis/fixpoint: the forward fixpoint over the weak topological order (Bourdoncle), with
+ * widening after two plain joins and a bounded narrowing phase per loop head.
+ *
+ * Invariants: ax->post[v] holds the post-state of node v from its last visit (NULL = never
+ * reached). The pre-state of a node is the join of its predecessors' posts (the entry state for
+ * ENTRY); a loop head's pre is its loop invariant during the iteration. Every state computed is
+ * an over-approximation of the concrete states at its node: ascending iteration stops only at a
+ * post-fixpoint (step(inv) ⊑ inv) and narrowing steps only intersect with step results, so the
+ * posts left behind after narrowing, from whichever iterate, remain sound. A transfer that turns
+ * a reachable state into bottom on anything but an assume edge is an internal error.
+ */
+#include "analysis/astate.h"
+
+#define DRACO_FIX_MAX_ASCEND 100000
+#define DRACO_FIX_MAX_DESCEND 8
+#define DRACO_FIX_MAX_NESTING 4096
+
+static void visit(struct draco_actx *ax, uint32_t v, struct draco_astate *pre)
+{
+    ax->visits++;
+    if ((ax->visits & 255) == 0)
+        draco_actx_time_ok(ax);
+    bool was_bottom = pre->bottom;
+    if (!was_bottom)
+        draco_transfer_node(ax, v, pre);
+    const struct draco_cfg_node *n = &ax->cfg->nodes[v];
+    bool may_vanish = n->kind == DRACO_CFG_ASSUME ||
+                      (n->kind == DRACO_CFG_INSN && n->insn->kind == DRACO_IR_ASSUME);
+    if (!was_bottom && pre->bottom && !may_vanish && draco_actx_ok(ax)) {
+        struct draco_sb sb;
+        draco_sb_init(&sb);
+        draco_cfg_node_label(ax->cfg, v, &sb);
+        draco_actx_fail(ax, DRACO_ERR_INTERNAL, "bug: the state before %s leads to bottom",
+                        draco_sb_str(&sb));
+        draco_sb_fini(&sb);
+    }
+    draco_as_free(ax, ax->post[v]);
+    ax->post[v] = pre;
+    ax->pending[v] = draco_cfg_succ_count(ax->cfg, v);
+}
+
+/* Node s (visited in the context of component ctx, NONE at top level) has read post[p]: release
+ * it when this was its last reader. Only readers that run at most once per recomputation of p
+ * count (p lies in their context); others keep p alive until the end. */
+static void consume(struct draco_actx *ax, uint32_t p, uint32_t ctx)
+{
+    if (!ax->post[p] || p == ax->cfg->exit)
+        return;
+    if (ctx != DRACO_CFG_NONE && !draco_wto_comp_contains(ax->wto, ctx, p))
+        return;
+    if (ax->pending[p] && --ax->pending[p] == 0) {
+        draco_as_free(ax, ax->post[p]);
+        ax->post[p] = NULL;
+    }
+}
+
+static struct draco_astate *pre_consume(struct draco_actx *ax, uint32_t v, bool release)
+{
+    if (v == ax->cfg->entry)
+        return draco_as_copy(ax, ax->entry);
+    uint32_t np = draco_cfg_pred_count(ax->cfg, v);
+    const uint32_t *pr = draco_cfg_preds(ax->cfg, v);
+    struct draco_astate *r = NULL;
+    for (uint32_t i = 0; i < np; i++) {
+        const struct draco_astate *p = ax->post[pr[i]];
+        if (p && !p->bottom) {
+            if (!r)
+                r = draco_as_copy(ax, p);
+            else
+                draco_as_join_into(ax, r, p);
+            if (!r)
+                return NULL;
+        }
+        if (release)
+            consume(ax, pr[i], ax->wto->comp[v]);
+    }
+    return r ? r : draco_as_new_bottom(ax);
+}
+
+struct draco_astate *draco_fixpoint_pre(struct draco_actx *ax, uint32_t v)
+{
+    return pre_consume(ax, v, false);
+}
+
+static void run_range(struct draco_actx *ax, uint32_t begin, uint32_t end);
+
+/* join of the posts of H's predecessors inside (inside = true) or outside component c */
+static struct draco_astate *head_preds(struct draco_actx *ax, uint32_t c, bool inside)
+{
+    const struct draco_wto *w = ax->wto;
+    uint32_t h = w->comps[c].head;
+    struct draco_astate *r = draco_as_new_bottom(ax);
+    if (!r)
+        return NULL;
+    if (!inside && h == ax->cfg->entry)
+        draco_as_join_into(ax, r, ax->entry);
+    uint32_t np = draco_cfg_pred_count(ax->cfg, h);
+    const uint32_t *pr = draco_cfg_preds(ax->cfg, h);
+    for (uint32_t i = 0; i < np; i++)
+        if (draco_wto_comp_contains(w, c, pr[i]) == inside) {
+            draco_as_join_into(ax, r, ax->post[pr[i]]);
+            consume(ax, pr[i], inside ? c : w->comps[c].parent);
+        }
+    return r;
+}
+
+/* One pass over the component from the head state inv; returns the new head state. */
+static struct draco_astate *component_step(struct draco_actx *ax, uint32_t c, const struct draco_astate *inv,
+                                           const struct draco_astate *entry_in)
+{
+    const struct draco_wto_comp *cp = &ax->wto->comps[c];
+    struct draco_astate *pre = draco_as_copy(ax, inv);
+    if (!pre)
+        return NULL;
+    visit(ax, cp->head, pre);
+    run_range(ax, cp->begin + 1, cp->end);
+    struct draco_astate *n = head_preds(ax, c, true);
+    if (n)
+        draco_as_join_into(ax, n, entry_in);
+    return n;
+}
+
+static void run_component(struct draco_actx *ax, uint32_t c)
+{
+    struct draco_astate *entry_in = head_preds(ax, c, false);
+    if (!entry_in)
+        return;
+    struct draco_astate *inv = draco_as_copy(ax, entry_in);
+    if (!inv) {
+        draco_as_free(ax, entry_in);
+        return;
+    }
+    for (unsigned k = 0;; k++) {
+        struct draco_astate *n = component_step(ax, c, inv, entry_in);
+        if (!n || !draco_actx_ok(ax)) {
+            draco_as_free(ax, n);
+            goto done;
+        }
+        if (draco_as_leq(ax, n, inv)) {
+            draco_as_free(ax, n);
+            break;
+        }
+        if (k == 0)
+            draco_as_join_into(ax, inv, n);
+        else
+            draco_as_widen_into(ax, inv, n);
+        draco_as_free(ax, n);
+        if (k >= DRACO_FIX_MAX_ASCEND) {
+            draco_actx_fail(ax, DRACO_ERR_LIMIT, "loop fixpoint did not stabilise");
+            goto done;
+        }
+    }
+    for (unsigned d = 0; d < DRACO_FIX_MAX_DESCEND; d++) {
+        struct draco_astate *n = component_step(ax, c, inv, entry_in);
+        if (!n || !draco_actx_ok(ax)) {
+            draco_as_free(ax, n);
+            goto done;
+        }
+        if (draco_as_leq(ax, inv, n)) {
+            draco_as_free(ax, n);
+            break;
+        }
+        if (d == 0)
+            draco_as_meet_into(ax, inv, n);
+        else
+            draco_as_narrow_into(ax, inv, n);
+        draco_as_free(ax, n);
+        if (d + 1 == DRACO_FIX_MAX_DESCEND) {
+            /* leave posts computed from the final invariant */
+            n = component_step(ax, c, inv, entry_in);
+            draco_as_free(ax, n);
+        }
+    }
+done:
+    draco_as_free(ax, ax->head_inv[c]);
+    ax->head_inv[c] = inv;
+    draco_as_free(ax, entry_in);
+}
+
+static void run_range(struct draco_actx *ax, uint32_t begin, uint32_t end)
+{
+    const struct draco_wto *w = ax->wto;
+    uint32_t i = begin;
+    while (i < end && draco_actx_ok(ax)) {
+        uint32_t v = w->order[i];
+        uint32_t c = draco_wto_head_comp(w, v);
+        if (c != DRACO_CFG_NONE && w->comps[c].begin == i) {
+            run_component(ax, c);
+            i = w->comps[c].end;
+        } else {
+            struct draco_astate *pre = pre_consume(ax, v, true);
+            if (!pre)
+                return;
+            visit(ax, v, pre);
+            i++;
+        }
+    }
+}
+
+draco_status draco_fixpoint_run(struct draco_actx *ax)
+{
+    if (ax->wto->max_depth > DRACO_FIX_MAX_NESTING)
+        draco_actx_fail(ax, DRACO_ERR_LIMIT, "loops nested %u deep", ax->wto->max_depth);
+    if (draco_actx_ok(ax) && !ax->entry)
+        ax->entry = draco_as_new_entry(ax);
+    if (draco_actx_ok(ax))
+        run_range(ax, 0, ax->wto->n);
+    return ax->status;
+}
+
+draco_status draco_fixpoint_replay(struct draco_actx *ax,
+                                   void (*fn)(void *user, uint32_t v, const struct draco_astate *pre),
+                                   void *user)
+{
+    const struct draco_wto *w = ax->wto;
+    const struct draco_cfg *cfg = ax->cfg;
+    for (uint32_t v = 0; v < cfg->n_nodes; v++) {
+        if (v != cfg->exit) {
+            draco_as_free(ax, ax->post[v]);
+            ax->post[v] = NULL;
+        }
+        /* readers of post[v] in the replay: every successor that is not a loop head */
+        uint32_t n = 0;
+        const uint32_t *sc = draco_cfg_succs(cfg, v);
+        for (uint32_t i = 0; i < draco_cfg_succ_count(cfg, v); i++)
+            n += !draco_wto_is_head(w, sc[i]);
+        ax->pending[v] = n;
+    }
+    for (uint32_t i = 0; i < w->n && draco_actx_ok(ax); i++) {
+        uint32_t v = w->order[i];
+        struct draco_astate *pre;
+        uint32_t c = draco_wto_head_comp(w, v);
+        if (c != DRACO_CFG_NONE) {
+            pre = ax->head_inv[c] ? draco_as_copy(ax, ax->head_inv[c]) : draco_as_new_bottom(ax);
+        } else if (v == cfg->entry) {
+            pre = draco_as_copy(ax, ax->entry);
+        } else {
+            pre = draco_as_new_bottom(ax);
+            uint32_t np = draco_cfg_pred_count(cfg, v);
+            const uint32_t *pr = draco_cfg_preds(cfg, v);
+            for (uint32_t k = 0; k < np && pre; k++) {
+                draco_as_join_into(ax, pre, ax->post[pr[k]]);
+                if (ax->post[pr[k]] && pr[k] != cfg->exit && ax->pending[pr[k]] &&
+                    --ax->pending[pr[k]] == 0) {
+                    draco_as_free(ax, ax->post[pr[k]]);
+                    ax->post[pr[k]] = NULL;
+                }
+            }
+        }
+        if (!pre)
+            break;
+        if (!pre->bottom)
+            fn(user, v, pre);
+        ax->visits++;
+        if ((ax->visits & 255) == 0)
+            draco_actx_time_ok(ax);
+        if (!pre->bottom)
+            draco_transfer_node(ax, v, pre);
+        draco_as_free(ax, ax->post[v]);
+        ax->post[v] = pre;
+        if (ax->pending[v] == 0 && v != cfg->exit) {
+            draco_as_free(ax, ax->post[v]);
+            ax->post[v] = NULL;
+        }
+    }
+    return ax->status;
+}

@@ -1,0 +1,560 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""bench-report: summary, side-by-side tables, plots and docs/performance.md from a corpus run.
+
+Reads bench/results/latest.tsv (written by `draco-check --jobs 1 -o ...` in bench/run.sh), the
+baselines of ../shared/corpus/baselines (corpus.tsv: PREVAIL's and the kernel's verdicts, times
+and memory, and the ground truth), and when present bench/results/{cost.tsv,profile.txt,
+frontend.tsv,env.txt} and bench/cost-baseline.tsv. Prints the summary, writes
+bench/results/side-by-side.tsv (one joined row per program), the plots docs/performance-time.png
+and docs/performance-memory.png (gnuplot), and docs/performance.md.
+
+Usage: scripts/bench-report.py [--results FILE] [--no-doc]
+Regenerating the document from existing results needs no rebuild and no rerun.
+"""
+import argparse
+import csv
+import datetime
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+BASELINES = os.path.join(SHARED, "corpus", "baselines")
+RESULTS = os.path.join(ROOT, "bench", "results")
+DOCS = os.path.join(ROOT, "docs")
+
+PREVAIL_TOTAL_S = 105.0      # baselines/README.md: PREVAIL v0.2.6, 636 programs, one process each
+PREVAIL_PEAK_MIB = 266.0     # cilium/bpf_lxc.o 2/7
+TIME_FACTOR, MEM_FACTOR = 10.0, 4.0
+
+
+# ---------------------------------------------------------------------------------------------
+def read_tsv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader((l for l in f if not l.startswith("#")), delimiter="\t"))
+
+
+def num(s):
+    try:
+        v = float(s)
+        return v if v >= 0 and not math.isnan(v) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def norm(f):
+    while f.startswith("./"):
+        f = f[2:]
+    return f
+
+
+def key(r):
+    """(file, section, function); a file that failed to open is ("file", "", "") on both sides."""
+    return (norm(r["file"]), "" if r["section"] == "-" else r["section"], "" if r["function"] == "-" else r["function"])
+
+
+def pct(v, p):
+    """The p-th percentile (nearest rank) of a list."""
+    v = sorted(x for x in v if x is not None)
+    if not v:
+        return None
+    return v[min(len(v) - 1, int(len(v) * p / 100.0))]
+
+
+def median(v):
+    return pct(v, 50)
+
+
+def geomean(v):
+    v = [x for x in v if x and x > 0]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v else None
+
+
+def fs(v, unit="s", digits=3):
+    if v is None:
+        return "-"
+    if unit == "ms":
+        return "%.1f ms" % (v * 1e3)
+    if unit == "MiB":
+        return "%.1f MiB" % v
+    return ("%." + str(digits) + "f s") % v
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fr(r):
+    return "-" if r is None else ("%.2fx" % r if r < 10 else "%.0fx" % r)
+
+
+def prog(r):
+    return "%s %s/%s" % (norm(r["file"]), r["section"], r["function"]) if r["section"] or r["function"] else norm(r["file"])
+
+
+def md_table(header, rows, align=None):
+    out = ["| " + " | ".join(header) + " |"]
+    al = align or ["---"] * len(header)
+    out.append("| " + " | ".join(al) + " |")
+    for r in rows:
+        out.append("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+class Data:
+    def __init__(self, results_path):
+        self.ours = read_tsv(results_path)
+        self.corpus = read_tsv(os.path.join(BASELINES, "corpus.tsv"))
+        self.by_key = {key(r): r for r in self.ours}
+        self.base = {key(r): r for r in self.corpus}
+        self.joined = []     # (ours, corpus) for every program in both
+        for r in self.ours:
+            c = self.base.get(key(r))
+            if c:
+                self.joined.append((r, c))
+        self.only_ours = [r for r in self.ours if key(r) not in self.base]
+        self.only_base = [c for c in self.corpus if key(c) not in self.by_key]
+
+    def engine_missing(self):
+        return self.ours and all("not available in this build" in r.get("message", "") or r["verdict"] != "pass"
+                                 for r in self.ours) and \
+            any("not available in this build" in r.get("message", "") for r in self.ours)
+
+
+def summary(d):
+    o = d.ours
+    S = {}
+    S["n"] = len(o)
+    S["verdicts"] = {}
+    for r in o:
+        S["verdicts"][r["verdict"]] = S["verdicts"].get(r["verdict"], 0) + 1
+    for k in ("wall_s", "cpu_s", "load_s", "verify_s", "decode_s", "cfg_s", "analysis_s", "check_s"):
+        vals = [num(r.get(k)) for r in o]
+        S[k] = sum(v for v in vals if v is not None)
+        S[k + "_n"] = sum(1 for v in vals if v is not None)
+    walls = [num(r["wall_s"]) for r in o]
+    S["median"], S["p90"] = median(walls), pct(walls, 90)
+    S["max_wall_r"] = max(o, key=lambda r: num(r["wall_s"]) or 0) if o else None
+    rss = [num(r["peak_rss_kib"]) for r in o]
+    S["rss_median"] = (median(rss) or 0) / 1024
+    S["rss_p90"] = (pct(rss, 90) or 0) / 1024
+    S["max_rss_r"] = max(o, key=lambda r: num(r["peak_rss_kib"]) or 0) if o else None
+    S["rss_max"] = (num(S["max_rss_r"]["peak_rss_kib"]) or 0) / 1024 if o else 0
+    S["states"] = sum(int(r["states"]) for r in o if r.get("states", "").isdigit())
+    return S
+
+
+def truth_check(d):
+    """Verdicts against corpus.tsv's truth column."""
+    T = {"matrix": {}, "unsafe_accepted": [], "safe_rejected": [], "malformed_accepted": [],
+         "malformed_rejected_not_refused": []}
+    for r, c in d.joined:
+        t, v = c["truth"], r["verdict"]
+        T["matrix"].setdefault(t, {}).setdefault(v, 0)
+        T["matrix"][t][v] += 1
+        if t == "unsafe" and v == "pass":
+            T["unsafe_accepted"].append((r, c))
+        elif t == "safe" and v != "pass":
+            T["safe_rejected"].append((r, c))
+        elif t == "malformed" and v == "pass":
+            T["malformed_accepted"].append((r, c))
+    P = {}
+    for r, c in d.joined:
+        pv = c["prevail_verdict"]
+        P.setdefault((pv, r["verdict"]), 0)
+        P[(pv, r["verdict"])] += 1
+    T["prevail"] = P
+    return T
+
+
+def side_by_side(d):
+    rows = []
+    for r, c in d.joined:
+        k_us = num(c.get("kernel_usec"))
+        rows.append({
+            "file": norm(r["file"]), "section": r["section"], "function": r["function"],
+            "insns": c["insns"], "truth": c["truth"], "verdict": r["verdict"],
+            "prevail_verdict": c["prevail_verdict"], "kernel_outcome": c["kernel_outcome"],
+            "wall_s": num(r["wall_s"]), "cpu_s": num(r["cpu_s"]), "verify_s": num(r.get("verify_s")),
+            "peak_mib": (num(r["peak_rss_kib"]) or 0) / 1024 if num(r["peak_rss_kib"]) is not None else None,
+            "prevail_wall_s": num(c["prevail_wall_s"]),
+            "prevail_peak_mib": (num(c["prevail_peak_rss_kib"]) or 0) / 1024 if num(c["prevail_peak_rss_kib"]) is not None else None,
+            "kernel_s": k_us / 1e6 if k_us is not None else None,
+            "states": r.get("states", ""), "message": r.get("message", ""),
+        })
+    return rows
+
+
+def write_side_by_side(rows, path):
+    cols = ["file", "section", "function", "insns", "truth", "verdict", "prevail_verdict", "kernel_outcome",
+            "wall_s", "cpu_s", "verify_s", "prevail_wall_s", "kernel_s", "wall_vs_prevail", "verify_vs_kernel",
+            "peak_mib", "prevail_peak_mib", "mem_vs_prevail", "states", "message"]
+    with open(path, "w") as f:
+        f.write("\t".join(cols) + "\n")
+        for r in rows:
+            x = dict(r)
+            x["wall_vs_prevail"] = ratio(r["wall_s"], r["prevail_wall_s"])
+            x["verify_vs_kernel"] = ratio(r["verify_s"], r["kernel_s"])
+            x["mem_vs_prevail"] = ratio(r["peak_mib"], r["prevail_peak_mib"])
+            f.write("\t".join("" if x[k] is None else ("%.6g" % x[k] if isinstance(x[k], float) else str(x[k]))
+                              for k in cols) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+def plots(rows, outdir):
+    """Two PNGs with gnuplot; returns the list of files written (empty without gnuplot)."""
+    gp = shutil.which("gnuplot")
+    if not gp:
+        return [], "gnuplot not installed (scripts/bench-deps.sh installs gnuplot-nox): no plots"
+    dat = os.path.join(RESULTS, "plot.dat")
+    with open(dat, "w") as f:
+        f.write("# insns draco_wall_s prevail_wall_s kernel_s draco_peak_mib prevail_peak_mib draco_verify_s\n")
+        for r in rows:
+            if not r["insns"].isdigit():
+                continue
+            vals = [r["insns"]] + ["NaN" if r[k] is None or r[k] <= 0 else "%.6g" % r[k]
+                                   for k in ("wall_s", "prevail_wall_s", "kernel_s", "peak_mib",
+                                             "prevail_peak_mib", "verify_s")]
+            f.write(" ".join(vals) + "\n")
+    t_png = os.path.join(outdir, "performance-time.png")
+    m_png = os.path.join(outdir, "performance-memory.png")
+    script = """
+set terminal pngcairo size 960,640 font ",11"
+set datafile missing "NaN"
+set logscale xy
+set grid
+set key top left
+set xlabel "instructions"
+set format y "%%g"
+set output "%(t)s"
+set title "Time per program against its size (ebpf-samples, one process per program)"
+set ylabel "seconds"
+plot "%(d)s" using 1:3 with points pt 7 ps 0.6 lc rgb "#999999" title "PREVAIL v0.2.6 (process wall)", \\
+     "%(d)s" using 1:4 with points pt 9 ps 0.7 lc rgb "#d95f02" title "Linux 6.18 verifier (verification time)", \\
+     "%(d)s" using 1:2 with points pt 5 ps 0.5 lc rgb "#1b9e77" title "draco-verify (process wall)", \\
+     "%(d)s" using 1:7 with points pt 1 ps 0.5 lc rgb "#7570b3" title "draco-verify (draco\\\\_verify only)"
+set output "%(m)s"
+set title "Peak memory per program against its size (whole process, max RSS)"
+set ylabel "MiB"
+plot "%(d)s" using 1:6 with points pt 7 ps 0.6 lc rgb "#999999" title "PREVAIL v0.2.6", \\
+     "%(d)s" using 1:5 with points pt 5 ps 0.5 lc rgb "#1b9e77" title "draco-verify"
+""" % {"t": t_png, "m": m_png, "d": dat}
+    p = subprocess.run([gp], input=script, text=True, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        return [], "gnuplot failed: " + p.stderr.strip()[:300]
+    return [t_png, m_png], ""
+
+
+# ---------------------------------------------------------------------------------------------
+def largest(rows, n=10):
+    rr = [r for r in rows if r["insns"].isdigit() and r["truth"] in ("safe", "unsafe", "disputed", "unknown")]
+    return sorted(rr, key=lambda r: (-int(r["insns"]), r["file"], r["section"], r["function"]))[:n]
+
+
+def env_info():
+    p = os.path.join(RESULTS, "env.txt")
+    if os.path.exists(p):
+        with open(p) as f:
+            return dict(l.rstrip("\n").split("=", 1) for l in f if "=" in l)
+    return {}
+
+
+def summary_text(d, S, T, rows, brief=False):
+    L = []
+    vs = ", ".join("%d %s" % (n, v) for v, n in sorted(S["verdicts"].items(), key=lambda x: -x[1]))
+    L.append("draco-verify on ebpf-samples: %d programs (%s)" % (S["n"], vs))
+    mw = S["max_wall_r"]
+    L.append("time: total %.3f s wall, %.3f s CPU; median %s, p90 %s, max %s (%s)" % (
+        S["wall_s"], S["cpu_s"], fs(S["median"], "ms"), fs(S["p90"], "ms"),
+        fs(num(mw["wall_s"]) if mw else None, "ms"), prog(mw) if mw else "-"))
+    L.append("phases (sums): load %.3f s, decode %.3f s, CFG %.3f s, analysis+check %.3f s; draco_verify %.3f s" % (
+        S["load_s"], S["decode_s"], S["cfg_s"], S["analysis_s"], S["verify_s"]))
+    mr = S["max_rss_r"]
+    L.append("peak memory: median %.1f MiB, p90 %.1f MiB, max %.1f MiB (%s)" % (
+        S["rss_median"], S["rss_p90"], S["rss_max"], prog(mr) if mr else "-"))
+    M = T["matrix"]
+    def cnt(t, pred):
+        return sum(n for v, n in M.get(t, {}).items() if pred(v))
+    nu, ns, nm = cnt("unsafe", lambda v: True), cnt("safe", lambda v: True), cnt("malformed", lambda v: True)
+    L.append("against truth: unsafe rejected %d/%d, safe accepted %d/%d, malformed refused %d/%d" % (
+        cnt("unsafe", lambda v: v != "pass"), nu, cnt("safe", lambda v: v == "pass"), ns,
+        cnt("malformed", lambda v: v == "error"), nm))
+    if T["unsafe_accepted"]:
+        L.append("  UNSOUND? unsafe programs accepted (%d):" % len(T["unsafe_accepted"]))
+        for r, c in T["unsafe_accepted"]:
+            L.append("    %s (PREVAIL: %s; kernel: %s)" % (prog(r), c["prevail_verdict"], c["kernel_outcome"]))
+    if T["malformed_accepted"]:
+        L.append("  malformed programs accepted (%d):" % len(T["malformed_accepted"]))
+        for r, c in T["malformed_accepted"]:
+            L.append("    %s" % prog(r))
+    if T["safe_rejected"] and brief:
+        L.append("  safe programs not accepted: %d (listed below)" % len(T["safe_rejected"]))
+    elif T["safe_rejected"]:
+        L.append("  safe programs not accepted (%d):" % len(T["safe_rejected"]))
+        for r, c in T["safe_rejected"][:40]:
+            L.append("    %s: %s: %s" % (prog(r), r["verdict"], r.get("message", "")[:110]))
+        if len(T["safe_rejected"]) > 40:
+            L.append("    ... %d more in bench/results/side-by-side.tsv" % (len(T["safe_rejected"]) - 40))
+    if d.only_ours or d.only_base:
+        L.append("not matched with corpus.tsv: %d of ours, %d of the baseline" % (len(d.only_ours), len(d.only_base)))
+    return L
+
+
+def targets(d, S, rows):
+    """(label, goal, now, met) rows and the 10-largest table rows."""
+    total = sum(r["wall_s"] or 0 for r in rows)
+    cpu = sum(r["cpu_s"] or 0 for r in rows)
+    goal_t = PREVAIL_TOTAL_S / TIME_FACTOR
+    goal_m = PREVAIL_PEAK_MIB / MEM_FACTOR
+    big = largest(rows)
+    faster = [r for r in big if r["verify_s"] is not None and r["kernel_s"] is not None and r["verify_s"] <= r["kernel_s"]]
+    sound = [r for r in big if r["verdict"] == "pass" or r["truth"] != "safe"]
+    out = [
+        ("whole corpus, wall time (sum over %d programs)" % len(rows), "< %.1f s (PREVAIL %.0f s / %d)" % (goal_t, PREVAIL_TOTAL_S, TIME_FACTOR),
+         "%.2f s (CPU %.2f s)" % (total, cpu), total < goal_t),
+        ("peak memory, largest process", "< %.1f MiB (PREVAIL %.0f MiB / %d)" % (goal_m, PREVAIL_PEAK_MIB, MEM_FACTOR),
+         "%.1f MiB" % S["rss_max"], S["rss_max"] < goal_m),
+        ("10 largest programs vs the kernel's verifier", "each no slower",
+         "%d of 10 no slower; %d of 10 with the right verdict" % (len(faster), len(sound)),
+         len(faster) == 10 and len(sound) == 10),
+    ]
+    return out, big
+
+
+def totals_table(rows):
+    def col(sel, tk, mk):
+        t = [r[tk] for r in sel if r[tk] is not None]
+        m = [r[mk] for r in sel if mk and r[mk] is not None]
+        return t, m
+    with_k = [r for r in rows if r["kernel_s"] is not None]
+    lines = []
+    for name, tk, mk, sel in (("draco-verify, process wall", "wall_s", "peak_mib", rows),
+                              ("draco-verify, CPU", "cpu_s", None, rows),
+                              ("draco-verify, draco_verify() only", "verify_s", None, rows),
+                              ("PREVAIL v0.2.6, process wall", "prevail_wall_s", "prevail_peak_mib", rows),
+                              ("draco-verify, draco_verify() only, on the kernel's programs", "verify_s", None, with_k),
+                              ("Linux 6.18 verifier, verification time", "kernel_s", None, with_k)):
+        t, m = col(sel, tk, mk)
+        lines.append([name, len(t), fs(sum(t)), fs(median(t), "ms"), fs(pct(t, 90), "ms"), fs(max(t) if t else None),
+                      fs(max(m), "MiB") if m else "-", fs(median(m), "MiB") if m else "-"])
+    return md_table(["", "programs", "total", "median", "p90", "max", "peak mem max", "peak mem median"], lines,
+                    ["---", "--:", "--:", "--:", "--:", "--:", "--:", "--:"])
+
+
+def ratio_table(rows):
+    lines = []
+    for name, a, b in (("process wall / PREVAIL wall", "wall_s", "prevail_wall_s"),
+                       ("draco_verify() / kernel verification", "verify_s", "kernel_s"),
+                       ("peak memory / PREVAIL peak memory", "peak_mib", "prevail_peak_mib")):
+        rs = [ratio(r[a], r[b]) for r in rows if r[a] is not None and r[b]]
+        rs = [x for x in rs if x is not None]
+        lines.append([name, len(rs), fr(pct(rs, 10)), fr(median(rs)), fr(pct(rs, 90)), fr(geomean(rs)),
+                      fr(ratio(sum(r[a] for r in rows if r[a] is not None and r[b]),
+                               sum(r[b] for r in rows if r[a] is not None and r[b])))])
+    return md_table(["ratio (draco-verify / other)", "programs", "p10", "median", "p90", "geometric mean", "of totals"],
+                    lines, ["---", "--:", "--:", "--:", "--:", "--:", "--:"])
+
+
+def cost_section():
+    p = os.path.join(RESULTS, "cost.tsv")
+    if not os.path.exists(p):
+        return "Not measured in this run (`scripts/bench-cost.py`, needs valgrind).\n"
+    cost = read_tsv(p)
+    bp = os.path.join(ROOT, "bench", "cost-baseline.tsv")
+    base = {key(r): r for r in read_tsv(bp)} if os.path.exists(bp) else {}
+    lines = []
+    tot = {}
+    for r in cost:
+        ir = int(r["ir"]) if r["ir"].isdigit() else None
+        b = base.get(key(r))
+        bi = int(b["ir"]) if b and b.get("ir", "").isdigit() else None
+        if ir is not None:
+            tot[r["group"]] = tot.get(r["group"], 0) + ir
+        lines.append([r["group"], "%s %s/%s" % key(r), r["insns"], "{:,}".format(ir) if ir is not None else r["exit"],
+                      "{:,}".format(bi) if bi is not None else "-",
+                      "%+.2f%%" % ((ir - bi) / bi * 100) if ir is not None and bi else "-"])
+    s = md_table(["group", "program", "insns", "Ir (callgrind)", "baseline Ir", "change"], lines,
+                 ["---", "---", "--:", "--:", "--:", "--:"])
+    s += "\n\nTotals: " + ", ".join("%s %s Ir" % (g, "{:,}".format(t)) for g, t in sorted(tot.items())) + ".\n"
+    if not base:
+        s += ("\nNo `bench/cost-baseline.tsv` yet: `scripts/bench-cost.py --update-baseline` records this run as the "
+              "baseline that later runs (`--check`) compare against.\n")
+    return s
+
+
+def profile_section():
+    p = os.path.join(RESULTS, "profile.txt")
+    if not os.path.exists(p):
+        return ""
+    with open(p) as f:
+        return "```\n" + f.read().rstrip() + "\n```\n"
+
+
+def frontend_line():
+    p = os.path.join(RESULTS, "frontend.tsv")
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return [l[2:].rstrip() for l in f if l.startswith("# ")]
+
+
+def phase_table(rows_ours, big):
+    bigk = {(r["file"], r["section"], r["function"]) for r in big}
+    sel = [r for r in rows_ours if key(r) in bigk]
+    lines = []
+    for name, sset in (("whole corpus", rows_ours), ("10 largest", sel)):
+        sums = {k: sum(num(r.get(k)) or 0 for r in sset) for k in ("load_s", "decode_s", "cfg_s", "analysis_s", "wall_s", "cpu_s")}
+        other = sums["wall_s"] - sums["load_s"] - sums["decode_s"] - sums["cfg_s"] - sums["analysis_s"]
+        lines.append([name, fs(sums["wall_s"]), fs(sums["load_s"]), fs(sums["decode_s"]), fs(sums["cfg_s"]),
+                      fs(sums["analysis_s"]), fs(max(other, 0.0)), fs(sums["cpu_s"])])
+    return md_table(["programs", "process wall", "ELF load", "decode", "CFG", "analysis + check", "process and rest", "CPU"],
+                    lines, ["---"] + ["--:"] * 7)
+
+
+def document(d, S, T, rows, tg, big, plot_files, plot_note, env):
+    now = env.get("date") or datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    D = []
+    D.append("# Performance\n")
+    D.append("<!-- Generated by scripts/bench-report.py (run by `make bench`); edit the script, not this file. -->\n")
+    D.append("Measured %s on %s (%s CPUs, %s), commit %s. Load average at the start of the run: %s%s." % (
+        now, env.get("cpu", "?"), env.get("nproc", "?"), env.get("kernel", "?"), env.get("commit", "?"),
+        env.get("loadavg_before", "?"),
+        ", at the end: %s" % env["loadavg_after"] if env.get("loadavg_after") else ""))
+    D.append("Every program of `../shared/corpus/ebpf-samples` was verified in its own process, one at a time "
+             "(`draco-check --jobs 1`), as PREVAIL's and the kernel's baselines were; times are wall-clock "
+             "time of that process unless said otherwise, memory is its peak resident set.")
+    D.append("The machine is shared: when its load average is above its CPU count, wall times are inflated "
+             "and CPU time is the fairer figure; the callgrind counts below do not move with load.\n")
+    if d.engine_missing():
+        D.append("**The verification engine was not linked into this build: every program is reported as an error "
+                 "and the times measure loading only.**\n")
+    D.append("## Targets\n")
+    D.append(md_table(["target", "goal", "now", "status"],
+                      [[a, b, c, "met" if ok else "**not yet**"] for a, b, c, ok in tg]))
+    D.append("\nThe kernel comparison uses `draco_verify()` time (decode, CFG, analysis and check, no ELF "
+             "loading), as the kernel's figure is its own verification time. A fast *rejection* of a safe "
+             "program is not a win: the verdict column says which times count.\n")
+    D.append("## Corpus run\n")
+    D.append("```\n" + "\n".join(summary_text(d, S, T, rows, brief=True)) + "\n```\n")
+    D.append("Phase breakdown (sums over programs; the check pass is inside \"analysis + check\"; \"process and "
+             "rest\" is fork, exit and what the phases do not cover):\n")
+    D.append(phase_table(d.ours, big) + "\n")
+    D.append("## Verdicts against the ground truth\n")
+    verdicts = sorted({v for m in T["matrix"].values() for v in m})
+    D.append(md_table(["truth (corpus.tsv)"] + verdicts + ["total"],
+                      [[t] + [T["matrix"][t].get(v, 0) for v in verdicts] + [sum(T["matrix"][t].values())]
+                       for t in ("safe", "unsafe", "malformed", "disputed", "unknown") if t in T["matrix"]]))
+    D.append("")
+    if T["unsafe_accepted"]:
+        D.append("**Unsafe programs accepted** (soundness bugs until shown otherwise):\n")
+        for r, c in T["unsafe_accepted"]:
+            D.append("- `%s` (PREVAIL: %s, kernel: %s)" % (prog(r), c["prevail_verdict"], c["kernel_outcome"]))
+        D.append("")
+    else:
+        D.append("No unsafe program is accepted.\n")
+    if T["malformed_accepted"]:
+        D.append("Malformed programs accepted: " + ", ".join("`%s`" % prog(r) for r, c in T["malformed_accepted"]) + "\n")
+    if T["safe_rejected"]:
+        D.append("<details><summary>%d safe programs not accepted</summary>\n" % len(T["safe_rejected"]))
+        D.append(md_table(["program", "verdict", "PREVAIL", "first diagnostic"],
+                          [[prog(r), r["verdict"], c["prevail_verdict"], r.get("message", "")[:140]]
+                           for r, c in T["safe_rejected"]]))
+        D.append("\n</details>\n")
+    pv = sorted({k[0] for k in T["prevail"]})
+    ov = sorted({k[1] for k in T["prevail"]})
+    D.append("Against PREVAIL's own verdicts (rows: PREVAIL, columns: draco-verify):\n")
+    D.append(md_table(["PREVAIL \\ draco"] + ov, [[p] + [T["prevail"].get((p, o), 0) for o in ov] for p in pv]))
+    D.append("\n## Side by side with PREVAIL and the kernel\n")
+    D.append(totals_table(rows) + "\n")
+    D.append("Per-program ratios (below 1: draco-verify is faster or smaller):\n")
+    D.append(ratio_table(rows) + "\n")
+    D.append("Every joined row is in `bench/results/side-by-side.tsv`.\n")
+    D.append("### The 10 largest programs\n")
+    D.append(md_table(["program", "insns", "truth", "draco", "draco_verify()", "process wall", "peak mem", "PREVAIL",
+                       "PREVAIL wall", "PREVAIL mem", "kernel", "draco / kernel"],
+                      [["%s %s/%s" % (r["file"], r["section"], r["function"]), r["insns"], r["truth"], r["verdict"],
+                        fs(r["verify_s"], "ms"), fs(r["wall_s"], "ms"), fs(r["peak_mib"], "MiB"), r["prevail_verdict"],
+                        fs(r["prevail_wall_s"], "ms"), fs(r["prevail_peak_mib"], "MiB"), fs(r["kernel_s"], "ms"),
+                        fr(ratio(r["verify_s"], r["kernel_s"]))] for r in big],
+                      ["---", "--:", "---", "---", "--:", "--:", "--:", "---", "--:", "--:", "--:", "--:"]))
+    D.append("\n## Plots\n")
+    if plot_files:
+        for p in plot_files:
+            D.append("![%s](%s)\n" % (os.path.basename(p)[:-4], os.path.basename(p)))
+    else:
+        D.append(plot_note + "\n")
+    D.append("## Deterministic cost (callgrind)\n")
+    D.append("Instructions executed by `draco-check FILE SECTION FUNCTION` (ELF loading included) under "
+             "`valgrind --tool=callgrind`, for the fixed subset `bench/cost-subset.tsv` (the 10 largest programs and "
+             "10 of median size). These counts do not depend on the machine's load: a change of more than 2%% is real.\n")
+    D.append(cost_section())
+    if not all(ok for *_, ok in tg):
+        D.append("## Where the time goes\n")
+        D.append("The targets above are not all met. The profile of the largest program (callgrind, "
+                 "`bench/results/callgrind/`) says where its instructions go:\n")
+        prof = profile_section()
+        D.append(prof if prof else "No profile in this run (`scripts/bench-cost.py` writes it).\n")
+        slow = sorted([r for r in rows if r["wall_s"] is not None], key=lambda r: -r["wall_s"])[:10]
+        D.append("The 10 slowest programs:\n")
+        D.append(md_table(["program", "insns", "verdict", "process wall", "draco_verify()", "states", "peak mem",
+                           "PREVAIL wall"],
+                          [["%s %s/%s" % (r["file"], r["section"], r["function"]), r["insns"], r["verdict"],
+                            fs(r["wall_s"], "ms"), fs(r["verify_s"], "ms"), r["states"] or "-", fs(r["peak_mib"], "MiB"),
+                            fs(r["prevail_wall_s"], "ms")] for r in slow],
+                          ["---", "--:", "---", "--:", "--:", "--:", "--:", "--:"]))
+        D.append("")
+    fe = frontend_line()
+    if fe:
+        D.append("## Front end alone\n")
+        D.append("`bench_frontend` (load, decode and CFG of every program in one process, best of 5):\n")
+        D.append("```\n" + "\n".join(fe) + "\n```\n")
+    D.append("## Reproducing\n")
+    D.append("```sh\nmake bench                      # runs everything below and rewrites this file\n"
+             "scripts/bench-report.py         # rewrites this file from bench/results/ (no rerun)\n"
+             "scripts/bench-cost.py --check   # callgrind costs against bench/cost-baseline.tsv\n"
+             "draco-check --compare bench/results/previous.tsv bench/results/latest.tsv\n```\n")
+    D.append("Baselines: `../shared/corpus/baselines/` (PREVAIL v0.2.6: 105 s in all, peak 266 MiB; Linux 6.18 on "
+             "the same 2-CPU VM). `bench/results/latest.txt` is the run's table as `draco-check` printed it.")
+    return "\n".join(D) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--results", default=os.path.join(RESULTS, "latest.tsv"))
+    ap.add_argument("--no-doc", action="store_true", help="print the summary only")
+    a = ap.parse_args()
+    if not os.path.isdir(BASELINES):
+        print("bench-report: %s not found (the shared corpus must sit beside the checkout); skipping" % BASELINES)
+        return 77
+    if not os.path.exists(a.results):
+        print("bench-report: %s not found: run `make bench` first" % a.results, file=sys.stderr)
+        return 2
+    d = Data(a.results)
+    S = summary(d)
+    T = truth_check(d)
+    rows = side_by_side(d)
+    print("\n".join(summary_text(d, S, T, rows)))
+    tg, big = targets(d, S, rows)
+    print("targets:")
+    for lab, goal, now, ok in tg:
+        print("  %-50s %-34s now %s%s" % (lab, goal, now, "" if ok else "   (not yet)"))
+    write_side_by_side(rows, os.path.join(RESULTS, "side-by-side.tsv"))
+    if a.no_doc:
+        return 0
+    files, note = plots(rows, DOCS)
+    if note:
+        print("bench-report: " + note)
+    doc = document(d, S, T, rows, tg, big, files, note, env_info())
+    with open(os.path.join(DOCS, "performance.md"), "w") as f:
+        f.write(doc)
+    print("-> docs/performance.md" + "".join(", docs/" + os.path.basename(p) for p in files))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for lib/check (and the analysis under it): small programs written as raw eBPF bytecode,
+ * each verified through decode -> CFG -> draco_check_run, with the expected verdict and, for
+ * rejected ones, the expected reason. Every unsafe case has a safe twin that differs in one
+ * instruction, so each test fails if the checker is either too weak or too strict.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "check/check.h"
+#include "elf/object.h"
+#include "ir/ir.h"
+#include "cfg/cfg.h"
+
+/* ---- bytecode builders (opcodes of RFC 9669) ---- */
+#define INSN(op, d, s, o, i) ((draco_raw_insn){.opcode = (op), .regs = (uint8_t)((d) | ((s) << 4)), .offset = (o), .imm = (i)})
+#define MOV64_IMM(d, i) INSN(0xb7, d, 0, 0, i)
+#define MOV64_REG(d, s) INSN(0xbf, d, s, 0, 0)
+#define ADD64_IMM(d, i) INSN(0x07, d, 0, 0, i)
+#define ADD64_REG(d, s) INSN(0x0f, d, s, 0, 0)
+#define DIV64_REG(d, s) INSN(0x3f, d, s, 0, 0)
+#define LDX_W(d, s, o) INSN(0x61, d, s, o, 0)
+#define LDX_DW(d, s, o) INSN(0x79, d, s, o, 0)
+#define STX_DW(d, s, o) INSN(0x7b, d, s, o, 0)
+#define STX_W(d, s, o) INSN(0x63, d, s, o, 0)
+#define ST_W(d, o, i) INSN(0x62, d, 0, o, i)
+#define JGT_REG(d, s, o) INSN(0x2d, d, s, o, 0)
+#define JEQ_IMM(d, i, o) INSN(0x15, d, 0, o, i)
+#define JLT_IMM(d, i, o) INSN(0xa5, d, 0, o, i)
+#define JA(o) INSN(0x05, 0, 0, o, 0)
+#define CALL(i) INSN(0x85, 0, 0, 0, i)
+#define CALL_LOCAL(o) INSN(0x85, 0, 1, 0, o)
+#define EXIT() INSN(0x95, 0, 0, 0, 0)
+#define LD_MAP_FD(d, fd) INSN(0x18, d, 1, 0, fd), INSN(0, 0, 0, 0, 0)
+
+struct outcome {
+    draco_status st;
+    bool passed;
+    char msg[600];
+};
+
+/* Verifies `n` instructions as a program of `section` with one array map (fd 1, key 4, value 8). */
+static struct outcome verify_opts(const char *section, const draco_raw_insn *insns, size_t n,
+                                  const struct draco_analysis_opts *opts)
+{
+    struct outcome o = {0};
+    struct draco_map_desc maps[1];
+    memset(maps, 0, sizeof maps);
+    maps[0].info = (draco_map_info){.name = "m", .fd = 1, .type = 2 /* ARRAY */, .key_size = 4,
+                                    .value_size = 8, .max_entries = 4, .inner_map_fd = -1};
+    struct draco_object obj;
+    memset(&obj, 0, sizeof obj);
+    obj.name = "test";
+    obj.maps = maps;
+    obj.n_maps = 1;
+    struct draco_program prog;
+    memset(&prog, 0, sizeof prog);
+    prog.obj = &obj;
+    prog.section = section;
+    prog.function = "f";
+    prog.insns = (draco_raw_insn *)insns;
+    prog.n_slots = n;
+    prog.main_slots = n;
+    struct draco_arena arena;
+    draco_arena_init(&arena);
+    draco_error err = {0};
+    struct draco_ir_prog ir;
+    struct draco_cfg cfg;
+    struct draco_analysis_result res;
+    o.st = draco_ir_decode(insns, n, NULL, &arena, &err, &ir);
+    if (o.st == DRACO_OK)
+        o.st = draco_cfg_build(&ir, NULL, &arena, &err, &cfg);
+    if (o.st == DRACO_OK)
+        o.st = draco_check_run(&prog, &ir, &cfg, opts, &arena, &err, &res);
+    if (o.st == DRACO_OK) {
+        o.passed = res.passed;
+        if (!res.passed && res.n_diags)
+            snprintf(o.msg, sizeof o.msg, "%s: %s (%s)", res.diags[0].label, res.diags[0].message,
+                     res.diags[0].assertion ? res.diags[0].assertion : "");
+    } else {
+        snprintf(o.msg, sizeof o.msg, "%s", err.message);
+    }
+    draco_arena_fini(&arena);
+    return o;
+}
+
+static struct outcome verify(const char *section, const draco_raw_insn *insns, size_t n)
+{
+    struct draco_analysis_opts opts;
+    draco_analysis_opts_init(&opts);
+    opts.time_limit_seconds = 10;
+    return verify_opts(section, insns, n, &opts);
+}
+
+#define VERIFY(sec, arr) verify(sec, arr, sizeof(arr) / sizeof((arr)[0]))
+
+static void expect_pass(struct outcome o)
+{
+    ck_assert_int_eq(o.st, DRACO_OK);
+    ck_assert_msg(o.passed, "expected pass, got: %s", o.msg);
+}
+
+static void expect_fail(struct outcome o, const char *why)
+{
+    ck_assert_int_eq(o.st, DRACO_OK);
+    ck_assert_msg(!o.passed, "expected a failure (%s), got pass", why);
+    ck_assert_msg(strstr(o.msg, why) != NULL, "expected '%s', got: %s", why, o.msg);
+}
+
+START_TEST(test_return_zero)
+{
+    const draco_raw_insn p[] = {MOV64_IMM(0, 0), EXIT()};
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_uninit_r0)
+{
+    const draco_raw_insn p[] = {MOV64_IMM(1, 0), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Invalid type");
+}
+END_TEST
+
+/* xdp: data = ctx->data, end = ctx->data_end; if (data + 4 > end) return; read 4 bytes */
+START_TEST(test_packet_in_bounds)
+{
+    const draco_raw_insn p[] = {
+        LDX_W(2, 1, 0), LDX_W(3, 1, 4), MOV64_REG(4, 2), ADD64_IMM(4, 4), JGT_REG(4, 3, 2),
+        LDX_W(0, 2, 0), EXIT(),
+        MOV64_IMM(0, 1), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_packet_out_of_bounds)
+{
+    const draco_raw_insn p[] = {
+        LDX_W(2, 1, 0), LDX_W(3, 1, 4), MOV64_REG(4, 2), ADD64_IMM(4, 4), JGT_REG(4, 3, 2),
+        LDX_W(0, 2, 1), EXIT(),   /* reads bytes 1..4: one too far */
+        MOV64_IMM(0, 1), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Upper bound must be at most packet_size");
+}
+END_TEST
+
+/* key = 0 on the stack; r0 = lookup(map, &key); optional null check; read the value */
+START_TEST(test_map_value_null_checked)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 2), LDX_DW(0, 0, 0), EXIT(),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_map_value_null_deref)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        LDX_DW(0, 0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Possible null access");
+}
+END_TEST
+
+START_TEST(test_map_value_overrun)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 2), LDX_DW(0, 0, 4), EXIT(),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "shared_region_size");
+}
+END_TEST
+
+START_TEST(test_uninit_stack_key)
+{
+    const draco_raw_insn p[] = {
+        MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),   /* key never written */
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "non-numerical");
+}
+END_TEST
+
+START_TEST(test_uninit_stack_read)
+{
+    const draco_raw_insn p[] = {LDX_DW(0, 10, -8), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_stack_spill_fill)
+{
+    /* spill r1 (ctx), fill it back, read a ctx field through it */
+    const draco_raw_insn p[] = {STX_DW(10, 1, -8), LDX_DW(2, 10, -8), LDX_W(0, 2, 12), EXIT()};
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_pointer_leak_to_map)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 1), STX_DW(0, 10, 0),   /* stores the stack pointer into the map value */
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Only numbers can be stored");
+}
+END_TEST
+
+START_TEST(test_number_store_to_map)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 2), MOV64_IMM(3, 7), STX_DW(0, 3, 0),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_pointer_plus_pointer)
+{
+    const draco_raw_insn p[] = {MOV64_REG(2, 10), ADD64_REG(2, 1), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Only numbers can be added to pointers");
+}
+END_TEST
+
+START_TEST(test_division_by_unknown)
+{
+    /* r0 = 10 / ctx->field: fine with ISA semantics (x/0 = 0), rejected without */
+    const draco_raw_insn p[] = {LDX_W(2, 1, 0), MOV64_IMM(0, 10), DIV64_REG(0, 2), EXIT()};
+    expect_pass(verify("socket", p, 4));
+    struct draco_analysis_opts opts;
+    draco_analysis_opts_init(&opts);
+    opts.allow_division_by_zero = false;
+    expect_fail(verify_opts("socket", p, 4, &opts), "Possible division by zero");
+}
+END_TEST
+
+START_TEST(test_division_by_pointer)
+{
+    const draco_raw_insn p[] = {MOV64_IMM(0, 10), DIV64_REG(0, 1), EXIT()};
+    expect_fail(VERIFY("socket", p), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_bounded_loop)
+{
+    /* r1 = 0; do r1 += 1 while (r1 < 10) */
+    const draco_raw_insn p[] = {MOV64_IMM(1, 0), ADD64_IMM(1, 1), JLT_IMM(1, 10, -2), MOV64_IMM(0, 0), EXIT()};
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_infinite_loop)
+{
+    const draco_raw_insn p[] = {MOV64_IMM(0, 0), JA(-1), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Loop counter is too large");
+}
+END_TEST
+
+START_TEST(test_infinite_loop_without_termination)
+{
+    const draco_raw_insn p[] = {MOV64_IMM(0, 0), JA(-1), EXIT()};
+    struct draco_analysis_opts opts;
+    draco_analysis_opts_init(&opts);
+    opts.check_termination = false;
+    struct outcome o = verify_opts("xdp", p, 3, &opts);
+    ck_assert_int_eq(o.st, DRACO_OK);
+    ck_assert_msg(o.passed, "%s", o.msg);
+}
+END_TEST
+
+START_TEST(test_bpf2bpf_call)
+{
+    /* main: r6 = 5; call f; r0 += r6; exit.  f: r0 = r1 (set to 2); exit */
+    const draco_raw_insn p[] = {
+        MOV64_IMM(6, 5), MOV64_IMM(1, 2), CALL_LOCAL(2), ADD64_REG(0, 6), EXIT(),
+        MOV64_REG(0, 1), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_bpf2bpf_dangling_stack)
+{
+    /* f returns a pointer into its own frame; main reads through it after the return */
+    const draco_raw_insn p[] = {
+        CALL_LOCAL(2), LDX_DW(0, 0, 0), EXIT(),
+        ST_W(10, -8, 1), ST_W(10, -4, 1), MOV64_REG(0, 10), ADD64_IMM(0, -8), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Lower bound must be at least r10.stack_offset - subprogram_stack_size");
+}
+END_TEST
+
+START_TEST(test_unknown_helper)
+{
+    const draco_raw_insn p[] = {CALL(100000), MOV64_IMM(0, 0), EXIT()};
+    struct outcome o = VERIFY("xdp", p);
+    ck_assert_int_eq(o.st, DRACO_OK);
+    ck_assert_msg(!o.passed, "an unknown helper must not pass");
+}
+END_TEST
+
+START_TEST(test_ctx_field_straddle)
+{
+    const draco_raw_insn p[] = {LDX_DW(0, 1, 8), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("socket", p), "Invalid context field access");
+}
+END_TEST
+
+START_TEST(test_write_ctx_packet_field)
+{
+    const draco_raw_insn p[] = {ST_W(1, 0, 0), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Cannot write to context pointer field");
+}
+END_TEST
+
+extern Suite *draco_suite_check_safety(void);
+Suite *draco_suite_check_safety(void)
+{
+    Suite *s = suite_create("check_safety");
+    TCase *t = tcase_create("programs");
+    tcase_set_timeout(t, 30);
+    tcase_add_test(t, test_return_zero);
+    tcase_add_test(t, test_uninit_r0);
+    tcase_add_test(t, test_packet_in_bounds);
+    tcase_add_test(t, test_packet_out_of_bounds);
+    tcase_add_test(t, test_map_value_null_checked);
+    tcase_add_test(t, test_map_value_null_deref);
+    tcase_add_test(t, test_map_value_overrun);
+    tcase_add_test(t, test_uninit_stack_key);
+    tcase_add_test(t, test_uninit_stack_read);
+    tcase_add_test(t, test_stack_spill_fill);
+    tcase_add_test(t, test_pointer_leak_to_map);
+    tcase_add_test(t, test_number_store_to_map);
+    tcase_add_test(t, test_pointer_plus_pointer);
+    tcase_add_test(t, test_division_by_unknown);
+    tcase_add_test(t, test_division_by_pointer);
+    tcase_add_test(t, test_bounded_loop);
+    tcase_add_test(t, test_infinite_loop);
+    tcase_add_test(t, test_infinite_loop_without_termination);
+    tcase_add_test(t, test_bpf2bpf_call);
+    tcase_add_test(t, test_bpf2bpf_dangling_stack);
+    tcase_add_test(t, test_unknown_helper);
+    tcase_add_test(t, test_ctx_field_straddle);
+    tcase_add_test(t, test_write_ctx_packet_field);
+    suite_add_tcase(s, t);
+    return s;
+}
