@@ -165,7 +165,7 @@ xdp_adjust_tail        | INT   | CTX ANY                 | ctx=xdp_md realloc
 skb_get_xfrm_state     | INT   | CTX ANY WR SZ ANY       | ctx=__sk_buff
 get_stack              | INT   | CTX WR SZ0 ANY          |
 skb_load_bytes_relative | INT  | CTX ANY WR SZ ANY       | ctx=__sk_buff
-fib_lookup             | INT   | CTX RW SZ ANY           | progs=xdp,sched_cls,sched_act
+fib_lookup             | INT   | CTX RW SZ ANY           |
 sock_hash_update       | INT   | CTX MAP KEY ANY         | ctx=bpf_sock_ops maps=SOCKHASH
 msg_redirect_hash      | INT   | CTX MAP KEY ANY         | ctx=sk_msg_md maps=SOCKHASH
 sk_redirect_hash       | INT   | CTX MAP KEY ANY         | ctx=__sk_buff maps=SOCKHASH
@@ -220,7 +220,7 @@ get_ns_current_pid_tgid | INT  | ANY ANY WR SZ           |
 xdp_output             | INT   | BTF MAP ANY RO SZ0      | maps=PERF_EVENT_ARRAY progs=TRACE
 get_netns_cookie       | INT   | CTX0                    | progs=NETNS
 get_current_ancestor_cgroup_id | INT | ANY               |
-sk_assign              | INT   | CTX BSOCKC ANY          | progs=sched_cls,sched_act
+sk_assign              | INT   | CTX BSOCKC ANY          | ctx=__sk_buff
 ktime_get_boot_ns      | INT   |                         |
 seq_printf             | INT   | BTF RO SZ RO0 SZ0       | progs=tracing
 seq_write              | INT   | BTF RO SZ0              | progs=tracing
@@ -248,10 +248,10 @@ copy_from_user         | INT   | WR SZ0 ANY              | sleep
 snprintf_btf           | INT   | WR SZ RO SZ ANY         |
 seq_printf_btf         | INT   | BTF RO SZ0 ANY          | progs=tracing
 skb_cgroup_classid     | INT   | CTX                     | ctx=__sk_buff
-redirect_neigh         | INT   | ANY RO0 SZ0 ANY         | progs=sched_cls,sched_act
+redirect_neigh         | INT   | ANY RO0 SZ0 ANY         | ctx=__sk_buff
 per_cpu_ptr            | MEMBTF0 | PCPU ANY              |
 this_cpu_ptr           | MEMBTF | PCPU                   |
-redirect_peer          | INT   | ANY ANY                 | progs=sched_cls,sched_act
+redirect_peer          | INT   | ANY ANY                 | ctx=__sk_buff
 task_storage_get       | VAL0  | MAP BTF VAL0 ANY        | maps=TASK_STORAGE
 task_storage_delete    | INT   | MAP BTF                 | maps=TASK_STORAGE
 get_current_task_btf   | BTF   |                         |
@@ -259,7 +259,7 @@ bprm_opts_set          | INT   | BTF ANY                 | progs=lsm
 ktime_get_coarse_ns    | INT   |                         |
 ima_inode_hash         | INT   | BTF WR SZ               | sleep
 sock_from_file         | BTF0  | BTF                     |
-check_mtu              | INT   | CTX ANY FRW ANY ANY     | progs=xdp,sched_cls,sched_act fixed3=4
+check_mtu              | INT   | CTX ANY FRW ANY ANY     | fixed3=4
 for_each_map_elem      | INT   | MAP FUNC STK0 ANY       |
 snprintf               | INT   | WR0 SZ0 CSTR RO0 SZ0    | unsup
 sys_bpf                | INT   | ANY RW SZ               | progs=syscall

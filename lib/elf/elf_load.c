@@ -232,8 +232,13 @@ static draco_status read_relocations(struct draco_elf_ctx *ctx)
             }
             r.type = (uint32_t)ELF64_R_TYPE(info);
             uint64_t sym = ELF64_R_SYM(info);
-            if (r.type == 0 /* R_BPF_NONE */)
-                continue;
+            if (r.type == 0 /* R_BPF_NONE */) {
+                /* Old toolchains (e.g. the OVS datapath object, e_machine 0) wrote type 0 for map
+                 * references; PREVAIL applies them like R_BPF_64_64. Without a symbol it is a no-op. */
+                if (sym == 0)
+                    continue;
+                r.type = 1;
+            }
             if (r.type != 1 /* R_BPF_64_64 */ && r.type != 10 /* R_BPF_64_32 */) {
                 sec_refuse(ctx, t, "unsupported relocation type");
                 continue;
