@@ -32,12 +32,6 @@ endif
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
               -Iinclude -Ilib -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
-# Until the analysis engine (lib/check) defines draco_check_run, draco_verify reports
-# DRACO_ERR_UNSUPPORTED instead of failing to link. Transitional; removed once the engine lands.
-ENGINE_SRC := $(shell grep -ls '^draco_status draco_check_run' lib/check/*.c 2>/dev/null)
-ifeq ($(ENGINE_SRC),)
-CFLAGS_ALL += -DDRACO_NO_ENGINE
-endif
 
 MODULES := util domains elf ir cfg platform analysis check api
 src_util      := $(wildcard lib/util/*.c)
@@ -124,6 +118,7 @@ TEST_RUNNERS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 PROG_SRC  := $(wildcard tests/prog_*.c)
 PROG_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(PROG_SRC))
 $(BUILD)/tests/prog_%: $(BUILD)/obj/tests/prog_%.o $(BUILD)/libdracoverify.a
+	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(BUILD)/libdracoverify.a $(LDFLAGS_ALL) $(PKG_LIBS) -lpthread -lm
 tests: $(TEST_RUNNERS) $(PROG_BINS) $(EBPF_OBJS) all
 
@@ -149,7 +144,7 @@ conformance: deps
 	@BUILD=$(BUILD) sh scripts/run-tests.sh --only-conformance
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_frontend
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_frontend $(BUILD)/bench/bench_verify
 	@BUILD=$(BUILD) sh bench/run.sh
 
 BENCH_SRC := $(wildcard bench/*.c)

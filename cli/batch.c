@@ -65,6 +65,14 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of this process (user + system). */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* ---- worker side: everything below runs in the forked child, which ends with _exit() ---- */
 
 /* Writes s with tabs and newlines turned into spaces (records are tab-separated lines). */
@@ -138,23 +146,26 @@ static enum draco_cli_verdict verdict_of_status(draco_status st)
     return DRACO_CLI_INTERNAL;
 }
 
-/* VERIFY: "R\tverdict\tload\tverify\tdecode\tcfg\tanalysis\tcheck\titerations\tdiags\tmessage". */
+/* VERIFY: "R\tverdict\tload\tverify\tdecode\tcfg\tanalysis\tcheck\titerations\tdiags\tload_cpu\t
+ * verify_cpu\tmessage". */
 static void worker_verify(FILE *f, const char *file, unsigned idx, const draco_verify_opts *vopts)
 {
     reset_peak_rss();
-    double t0 = mono_now();
+    double c0 = cpu_now(), t0 = mono_now();
     draco_error err = {0};
     draco_object *obj = NULL;
     draco_status st = draco_object_open_file(file, NULL, &err, &obj);
-    double load = mono_now() - t0;
+    double load = mono_now() - t0, c1 = cpu_now();
     const draco_program *p = st == DRACO_OK ? draco_object_program(obj, idx) : NULL;
     if (st == DRACO_OK && !p) {
         st = DRACO_ERR_NOT_FOUND;
         snprintf(err.message, sizeof err.message, "%s: program %u disappeared", file, idx);
     }
     draco_report *rep = NULL;
+    bool verified = st == DRACO_OK;
     if (st == DRACO_OK)
         st = draco_verify(p, vopts, &err, &rep);
+    double c2 = cpu_now();
     enum draco_cli_verdict v = verdict_of_status(st);
     if (st == DRACO_OK && draco_report_verdict(rep) != DRACO_VERDICT_PASS)
         v = DRACO_CLI_FAIL;
@@ -170,6 +181,10 @@ static void worker_verify(FILE *f, const char *file, unsigned idx, const draco_v
                 draco_report_diag_count(rep));
     else
         fputs("\t\t\t\t\t\t\t", f);
+    fprintf(f, "%.6f\t", c1 - c0);
+    if (verified)
+        fprintf(f, "%.6f", c2 - c1);
+    fputc('\t', f);
     if (st != DRACO_OK) {
         put_field(f, err.message[0] ? err.message : draco_status_str(st));
     } else if (draco_report_diag_count(rep) > 0) {
@@ -190,6 +205,13 @@ static void worker_verify(FILE *f, const char *file, unsigned idx, const draco_v
 
 static void worker_main(const struct batch *b, const struct job *j, int fd)
 {
+    if (b->opts->memory_limit_mib > 0) {
+        /* a runaway analysis fails its own allocation (verdict internal or crash) instead of
+         * taking the machine's memory */
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = (rlim_t)b->opts->memory_limit_mib << 20;
+        setrlimit(RLIMIT_AS, &rl);
+    }
     /* stdout is the parent's table: a worker writes nothing there; stderr stays for crashes */
     FILE *f = fdopen(fd, "w");
     if (!f)
@@ -388,7 +410,7 @@ static int finish_list(struct batch *b, struct job *j, int status)
         if (WIFSIGNALED(status))
             snprintf(msg, sizeof msg, "loader crashed (signal %d)", WTERMSIG(status));
         else if (j->killed)
-            snprintf(msg, sizeof msg, "loading took longer than %.0f s", b->opts->timeout_s);
+            snprintf(msg, sizeof msg, "loading took longer than %g s (--timeout)", b->opts->timeout_s);
         else
             snprintf(msg, sizeof msg, "loader exited with status %d", WEXITSTATUS(status));
         if (!any || WIFSIGNALED(status))
@@ -407,14 +429,16 @@ static int finish_verify(struct batch *b, struct job *j, int status, const struc
     r->minflt = ru->ru_minflt;
     r->peak_rss_kib = ru->ru_maxrss;
     char *nl = j->buf ? strchr(j->buf, '\n') : NULL;
-    char *f[11];
+    char *f[13];
     int n = 0;
     if (nl && j->buf[0] == 'R') {
         *nl = '\0';
-        n = split_tabs(j->buf, f, 11);
+        n = split_tabs(j->buf, f, 13);
     }
     char msg[160];
-    if (n == 11 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    /* past the deadline is a timeout even when the worker finished before the kill landed */
+    bool late = j->killed || (b->opts->timeout_s > 0 && wall > b->opts->timeout_s);
+    if (!late && n == 13 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         if (!draco_cli_verdict_parse(f[1], &r->verdict))
             r->verdict = DRACO_CLI_INTERNAL;
         r->load_s = field_seconds(f[2]);
@@ -425,12 +449,14 @@ static int finish_verify(struct batch *b, struct job *j, int status, const struc
         r->check_s = field_seconds(f[7]);
         r->iterations = field_int(f[8]);
         r->diags = field_int(f[9]);
+        r->load_cpu_s = field_seconds(f[10]);
+        r->verify_cpu_s = field_seconds(f[11]);
         free(r->message);
-        r->message = draco_cli_strdup(f[10]);
+        r->message = draco_cli_strdup(f[12]);
     } else {
-        if (j->killed) {
+        if (late) {
             r->verdict = DRACO_CLI_TIMEOUT;
-            snprintf(msg, sizeof msg, "killed after %.0f s (--timeout)", b->opts->timeout_s);
+            snprintf(msg, sizeof msg, "took longer than %g s (--timeout)", b->opts->timeout_s);
         } else if (WIFSIGNALED(status)) {
             r->verdict = DRACO_CLI_CRASH;
             snprintf(msg, sizeof msg, "worker crashed (signal %d: %s)", WTERMSIG(status),

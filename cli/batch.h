@@ -46,6 +46,7 @@ struct draco_cli_result {
     int64_t peak_rss_kib; /* peak resident set of the worker (getrusage ru_maxrss) */
     double load_s;        /* opening the ELF file (all its programs) */
     double verify_s;      /* the whole draco_verify() call: decode + cfg + analysis + check */
+    double load_cpu_s, verify_cpu_s;  /* CPU time of the same two steps: fair on a busy machine */
     double decode_s, cfg_s, analysis_s, check_s;  /* phases of draco_verify() */
 };
 
@@ -59,6 +60,7 @@ enum draco_cli_format { DRACO_CLI_FMT_TABLE, DRACO_CLI_FMT_CSV, DRACO_CLI_FMT_TS
 struct draco_cli_batch_opts {
     unsigned jobs;                    /* worker processes at once (>= 1) */
     double timeout_s;                 /* kill a worker after this long; 0 = never */
+    uint64_t memory_limit_mib;        /* address-space limit of a worker (RLIMIT_AS); 0 = none */
     bool progress;                    /* progress line on stderr (only when it is a terminal) */
     const draco_verify_opts *vopts;   /* options of every draco_verify() call */
 };
@@ -78,6 +80,9 @@ int draco_cli_results_exit_code(const struct draco_cli_results *r);
 struct draco_cli_result *draco_cli_results_push(struct draco_cli_results *r);
 void draco_cli_results_free(struct draco_cli_results *r);
 void draco_cli_results_sort(struct draco_cli_results *r);
+/* Sorts by a key for display: "name" (file, then program order), or largest first: "time" (wall),
+ * "cpu", "insns", "states", "memory". False if the key is unknown (nothing changes). */
+bool draco_cli_results_sort_by(struct draco_cli_results *r, const char *key);
 
 const char *draco_cli_verdict_name(enum draco_cli_verdict v);
 /* Parses a verdict name; false if unknown. */

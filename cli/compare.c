@@ -88,18 +88,30 @@ struct cost {
     size_t n_rss;
 };
 
-static void add_cost(struct cost *c, const struct draco_cli_result *r)
+/* Adds a pair to both totals, each measure only when both sides have it, so that totals compare. */
+static void add_cost(struct cost *ca, struct cost *cb, const struct draco_cli_result *a,
+                     const struct draco_cli_result *b)
 {
-    if (r->wall_s > 0)
-        c->wall += r->wall_s;
-    if (r->cpu_s > 0)
-        c->cpu += r->cpu_s;
-    if (r->iterations > 0)
-        c->states += r->iterations;
-    if (r->peak_rss_kib > c->max_rss)
-        c->max_rss = r->peak_rss_kib;
-    if (r->peak_rss_kib >= 0 && c->rss)
-        c->rss[c->n_rss++] = (double)r->peak_rss_kib;
+    if (a->wall_s >= 0 && b->wall_s >= 0) {
+        ca->wall += a->wall_s;
+        cb->wall += b->wall_s;
+    }
+    if (a->cpu_s >= 0 && b->cpu_s >= 0) {
+        ca->cpu += a->cpu_s;
+        cb->cpu += b->cpu_s;
+    }
+    if (a->iterations >= 0 && b->iterations >= 0) {
+        ca->states += a->iterations;
+        cb->states += b->iterations;
+    }
+    if (a->peak_rss_kib >= 0 && b->peak_rss_kib >= 0) {
+        ca->max_rss = a->peak_rss_kib > ca->max_rss ? a->peak_rss_kib : ca->max_rss;
+        cb->max_rss = b->peak_rss_kib > cb->max_rss ? b->peak_rss_kib : cb->max_rss;
+        if (ca->rss && cb->rss) {
+            ca->rss[ca->n_rss++] = (double)a->peak_rss_kib;
+            cb->rss[cb->n_rss++] = (double)b->peak_rss_kib;
+        }
+    }
 }
 
 static int cmp_dbl(const void *p, const void *q)
@@ -116,9 +128,23 @@ static double median(double *v, size_t n)
     return v[n / 2];
 }
 
+/* The time that ranks changes: CPU time when both sides have it (wall time stretches on a busy
+ * machine, CPU time much less), else wall time. */
+static bool use_cpu(const struct pair *p)
+{
+    return p->a && p->b && p->a->cpu_s >= 0 && p->b->cpu_s >= 0;
+}
+
+static double tval(const struct pair *p, const struct draco_cli_result *r)
+{
+    return use_cpu(p) ? r->cpu_s : r->wall_s;
+}
+
 static double time_delta(const struct pair *p)
 {
-    return p->a && p->b && p->a->wall_s >= 0 && p->b->wall_s >= 0 ? p->b->wall_s - p->a->wall_s : 0;
+    if (!p->a || !p->b || tval(p, p->a) < 0 || tval(p, p->b) < 0)
+        return 0;
+    return tval(p, p->b) - tval(p, p->a);
 }
 
 static int cmp_delta(const void *x, const void *y)
@@ -189,12 +215,10 @@ static void text_report(const char *pa, const char *pb, const struct draco_cli_r
     ca.rss = malloc((both ? both : 1) * sizeof *ca.rss);
     cb.rss = malloc((both ? both : 1) * sizeof *cb.rss);
     for (size_t i = 0; i < np; i++)
-        if (pairs[i].a && pairs[i].b) {
-            add_cost(&ca, pairs[i].a);
-            add_cost(&cb, pairs[i].b);
-        }
+        if (pairs[i].a && pairs[i].b)
+            add_cost(&ca, &cb, pairs[i].a, pairs[i].b);
     double meda = median(ca.rss, ca.n_rss), medb = median(cb.rss, cb.n_rss);
-    fprintf(out, "\ncost over the %zu programs in both:\n", both);
+    fprintf(out, "\ncost over the %zu programs in both (each measure where both files have it):\n", both);
     fprintf(out, "  %-22s %14s %14s %9s\n", "", "A", "B", "change");
     fprintf(out, "  %-22s %12.3f s %12.3f s %+8.1f%%\n", "wall time (sum)", ca.wall, cb.wall, pct(ca.wall, cb.wall));
     fprintf(out, "  %-22s %12.3f s %12.3f s %+8.1f%%\n", "CPU time (sum)", ca.cpu, cb.cpu, pct(ca.cpu, cb.cpu));
@@ -211,25 +235,27 @@ static void text_report(const char *pa, const char *pb, const struct draco_cli_r
     size_t nmv = 0;
     for (size_t i = 0; mv && i < np; i++) {
         double d = time_delta(&pairs[i]);
-        if (pairs[i].a && pairs[i].b && fabs(d) >= 5e-3 && fabs(d) >= 0.2 * pairs[i].a->wall_s)
+        if (pairs[i].a && pairs[i].b && fabs(d) >= 5e-3 && fabs(d) >= 0.2 * tval(&pairs[i], pairs[i].a))
             mv[nmv++] = pairs[i];
     }
     if (nmv) {
         qsort(mv, nmv, sizeof *mv, cmp_delta);
-        fprintf(out, "\nlargest time changes (>= 5 ms and >= 20%%; %zu programs, top %zu):\n", nmv,
-                nmv < 20 ? nmv : (size_t)20);
+        fprintf(out, "\nlargest time changes (%s time, >= 5 ms and >= 20%%; %zu programs, top %zu):\n",
+                use_cpu(&mv[0]) ? "CPU" : "wall", nmv, nmv < 20 ? nmv : (size_t)20);
         fprintf(out, "  %-52s %10s %10s %8s %10s %10s %9s %9s\n", "program", "A (ms)", "B (ms)", "change",
                 "states A", "states B", "MiB A", "MiB B");
         for (size_t i = 0; i < nmv && i < 20; i++) {
             const struct draco_cli_result *a = mv[i].a, *b = mv[i].b;
             prog_name(a, nb, sizeof nb);
             size_t l = strlen(nb);
-            char sa[32], sb[32];
+            char sa[32], sb[32], ma[32], mb[32];
             snprintf(sa, sizeof sa, a->iterations >= 0 ? "%lld" : "-", (long long)a->iterations);
             snprintf(sb, sizeof sb, b->iterations >= 0 ? "%lld" : "-", (long long)b->iterations);
-            fprintf(out, "  %-52s %10.1f %10.1f %+7.0f%% %10s %10s %9.1f %9.1f\n", l > 52 ? nb + l - 52 : nb,
-                    a->wall_s * 1e3, b->wall_s * 1e3, pct(a->wall_s, b->wall_s), sa, sb,
-                    (double)a->peak_rss_kib / 1024, (double)b->peak_rss_kib / 1024);
+            snprintf(ma, sizeof ma, a->peak_rss_kib >= 0 ? "%.1f" : "-", (double)a->peak_rss_kib / 1024);
+            snprintf(mb, sizeof mb, b->peak_rss_kib >= 0 ? "%.1f" : "-", (double)b->peak_rss_kib / 1024);
+            double ta = tval(&mv[i], a), tb = tval(&mv[i], b);
+            fprintf(out, "  %-52s %10.1f %10.1f %+7.0f%% %10s %10s %9s %9s\n", l > 52 ? nb + l - 52 : nb,
+                    ta * 1e3, tb * 1e3, pct(ta, tb), sa, sb, ma, mb);
         }
     }
     free(mv);

@@ -36,8 +36,10 @@ struct cli {
     bool batch, compare, quiet, format_set;
     long jobs;                    /* -1: not given */
     double timeout;
+    uint64_t memory_limit_mib;
     enum draco_cli_format format;
     const char *output;
+    const char *sort;
 };
 
 static void usage(FILE *f)
@@ -73,6 +75,9 @@ static void usage(FILE *f)
           "      --format F   stdout as table (default), csv, tsv or json (also turns batch on)\n"
           "  -o, --output FILE  also write the results to FILE (.csv, .tsv, .json or .txt)\n"
           "      --timeout SECONDS  kill a program's process after this long (verdict timeout)\n"
+          "      --memory-limit MIB  address-space limit of each program's process\n"
+          "      --sort KEY   order of the results: name (default), or largest first: time, cpu,\n"
+          "                   insns, states, memory\n"
           "  -q, --quiet      no table on stdout and no progress line\n"
           "      --compare A B  what changed in verdicts and cost between two result files\n"
           "                   (CSV, TSV or JSON from batch mode; --format for a machine-readable diff)\n"
@@ -344,34 +349,49 @@ static int do_batch(const struct cli *c, int nfiles, char **files)
     }
     bo.jobs = (unsigned)jobs;
     bo.timeout_s = c->timeout;
+    bo.memory_limit_mib = c->memory_limit_mib;
     bo.progress = !c->quiet && isatty(STDERR_FILENO);
     bo.vopts = &c->vopts;
     FILE *of = NULL;
+    char tmp[4096];
     enum draco_cli_format ofmt = DRACO_CLI_FMT_CSV;
     if (c->output) {
         if (!draco_cli_format_of_path(c->output, &ofmt)) {
             fprintf(stderr, "draco-check: %s: name the output .csv, .tsv, .json or .txt\n", c->output);
             return EXIT_USAGE;
         }
-        of = fopen(c->output, "w");
-        if (!of) {
+        /* written under a temporary name and renamed at the end: an interrupted run leaves the
+         * previous results in place */
+        if (snprintf(tmp, sizeof tmp, "%s.tmp", c->output) >= (int)sizeof tmp || !(of = fopen(tmp, "w"))) {
             fprintf(stderr, "draco-check: %s: cannot open for writing\n", c->output);
             return EXIT_BADINPUT;
         }
     }
     struct draco_cli_results res = {0};
     int rc;
+    if (c->sort && !draco_cli_results_sort_by(&res, c->sort)) {
+        fprintf(stderr, "draco-check: --sort: expected name, time, cpu, insns, states or memory, got '%s'\n", c->sort);
+        if (of) {
+            fclose(of);
+            remove(tmp);
+        }
+        return EXIT_USAGE;
+    }
     if (draco_cli_batch_run(&bo, nfiles, files, &res) != 0) {
         rc = EXIT_INTERNAL;
     } else {
+        if (c->sort)
+            draco_cli_results_sort_by(&res, c->sort);
         if (!c->quiet)
             draco_cli_results_write(&res, c->format, stdout);
         if (of)
             draco_cli_results_write(&res, ofmt, of);
         rc = draco_cli_results_exit_code(&res);
     }
-    if (of && fclose(of) != 0) {
-        fprintf(stderr, "draco-check: %s: write failed\n", c->output);
+    if (of && (fclose(of) != 0 || rc == EXIT_INTERNAL || rename(tmp, c->output) != 0)) {
+        if (rc != EXIT_INTERNAL)
+            fprintf(stderr, "draco-check: %s: write failed\n", c->output);
+        remove(tmp);
         rc = EXIT_INTERNAL;
     }
     draco_cli_results_free(&res);
@@ -407,7 +427,8 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j' + 256}, {"batch", no_argument, NULL, 'B'},
         {"format", required_argument, NULL, 'F'}, {"output", required_argument, NULL, 'o'},
         {"timeout", required_argument, NULL, 'K'}, {"quiet", no_argument, NULL, 'q'},
-        {"compare", no_argument, NULL, 'c' + 256},
+        {"compare", no_argument, NULL, 'c' + 256}, {"memory-limit", required_argument, NULL, 'M' + 256},
+        {"sort", required_argument, NULL, 'S' + 256},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -475,6 +496,12 @@ int main(int argc, char **argv)
             break;
         }
         case 'c' + 256: c.compare = true; break;
+        case 'S' + 256: c.sort = optarg; break;
+        case 'M' + 256:
+            if (parse_u64("--memory-limit", optarg, 1u << 24, &v) || v == 0)
+                return EXIT_USAGE;
+            c.memory_limit_mib = v;
+            break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -502,8 +529,8 @@ int main(int argc, char **argv)
             c.format = DRACO_CLI_FMT_JSON;
         return do_batch(&c, argc - optind, argv + optind);
     }
-    if (c.timeout > 0 || c.quiet) {
-        fputs("draco-check: --timeout and --quiet belong to batch mode (--jobs N)\n", stderr);
+    if (c.timeout > 0 || c.quiet || c.memory_limit_mib || c.sort) {
+        fputs("draco-check: --timeout, --memory-limit, --sort and --quiet belong to batch mode (--jobs N)\n", stderr);
         return EXIT_USAGE;
     }
     if (optind >= argc || argc - optind > 3) {

@@ -84,7 +84,7 @@ struct draco_cli_result *draco_cli_results_push(struct draco_cli_results *r)
     struct draco_cli_result *x = &r->v[r->n++];
     memset(x, 0, sizeof *x);
     x->insns = x->iterations = x->diags = x->peak_rss_kib = x->minflt = -1;
-    x->wall_s = x->cpu_s = x->sys_s = x->load_s = x->verify_s = x->decode_s = x->cfg_s = x->analysis_s = x->check_s = -1;
+    x->wall_s = x->cpu_s = x->sys_s = x->load_s = x->verify_s = x->load_cpu_s = x->verify_cpu_s = x->decode_s = x->cfg_s = x->analysis_s = x->check_s = -1;
     return x;
 }
 
@@ -113,6 +113,42 @@ void draco_cli_results_sort(struct draco_cli_results *r)
 {
     if (r->n > 1)
         qsort(r->v, r->n, sizeof *r->v, cmp_result);
+}
+
+static double key_value(const struct draco_cli_result *x, int key)
+{
+    switch (key) {
+    case 1: return x->wall_s;
+    case 2: return x->cpu_s;
+    case 3: return (double)x->insns;
+    case 4: return (double)x->iterations;
+    default: return (double)x->peak_rss_kib;
+    }
+}
+
+/* glibc's qsort_r (the comparison gets the key), so that no file-scope state is needed */
+static int cmp_by_key(const void *a, const void *b, void *key)
+{
+    double x = key_value(a, *(const int *)key), y = key_value(b, *(const int *)key);
+    if (x != y)
+        return x > y ? -1 : 1;  /* largest first */
+    return cmp_result(a, b);
+}
+
+bool draco_cli_results_sort_by(struct draco_cli_results *r, const char *key)
+{
+    static const char *const keys[] = {"name", "time", "cpu", "insns", "states", "memory"};
+    for (int k = 0; k < (int)(sizeof keys / sizeof keys[0]); k++) {
+        if (strcmp(key, keys[k]) != 0)
+            continue;
+        if (k == 0) {
+            draco_cli_results_sort(r);
+        } else if (r->n > 1) {
+            qsort_r(r->v, r->n, sizeof *r->v, cmp_by_key, &k);
+        }
+        return true;
+    }
+    return false;
 }
 
 int draco_cli_results_exit_code(const struct draco_cli_results *r)
@@ -154,7 +190,8 @@ static const struct column columns[] = {
     COL("peak_rss_kib", COL_KIB, peak_rss_kib), COL("states", COL_INT, iterations),
     COL("diags", COL_INT, diags),         COL("sys_s", COL_SEC, sys_s),
     COL("minflt", COL_INT, minflt),       COL("load_s", COL_SEC, load_s),
-    COL("verify_s", COL_SEC, verify_s),
+    COL("verify_s", COL_SEC, verify_s),   COL("load_cpu_s", COL_SEC, load_cpu_s),
+    COL("verify_cpu_s", COL_SEC, verify_cpu_s),
     COL("decode_s", COL_SEC, decode_s),   COL("cfg_s", COL_SEC, cfg_s),
     COL("analysis_s", COL_SEC, analysis_s), COL("check_s", COL_SEC, check_s),
     COL("message", COL_STR, message),

@@ -149,7 +149,7 @@ static bool parse_typeset(struct pcur *c, draco_typeset *out)
 static bool at_number(struct pcur *c)
 {
     pskip(c);
-    return *c->p == '[' || isdigit((unsigned char)*c->p) ||
+    return *c->p == '[' || isdigit((unsigned char)*c->p) || strncmp(c->p, "_|_", 3) == 0 ||
            ((*c->p == '-' || *c->p == '+') && (isdigit((unsigned char)c->p[1]) || c->p[1] == 'o'));
 }
 
@@ -473,7 +473,10 @@ draco_status draco_cset_add(struct draco_cset *cs, const struct draco_constraint
     case DRACO_CONSTRAINT_BOTTOM:
         break;
     case DRACO_CONSTRAINT_ITV:
-        st = draco_zone_meet_itv(&cs->dctx, &cs->zone, x, &c->itv);
+        if (draco_itv_is_bottom(&c->itv))
+            cs->bottom = true;
+        else
+            st = draco_zone_meet_itv(&cs->dctx, &cs->zone, x, &c->itv);
         break;
     case DRACO_CONSTRAINT_NEQ:
         memset(&lc, 0, sizeof lc);

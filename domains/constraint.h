@@ -4,7 +4,7 @@
  *
  * Syntax (blanks allowed between tokens):
  *   _|_                                  bottom
- *   NAME=INT | NAME=[LB, UB]             interval (LB/UB may be -oo/+oo)
+ *   NAME=INT | NAME=[LB, UB]             interval (LB/UB may be -oo/+oo; LB > UB or `_|_`: empty)
  *   NAME!=INT                            excluded value
  *   NAME<=INT | NAME>=INT                one-sided interval
  *   NAME=NAME2 | NAME=NAME2+INT | -INT   NAME - NAME2 = INT

@@ -24,7 +24,7 @@ struct draco_types_buf {
     draco_typeset *acc;   /* scratch: meet accumulators */
 };
 
-static const char *const type_names[DRACO_TYPE_COUNT] = {
+static const char type_names[DRACO_TYPE_COUNT][16] = {
     [DRACO_TYPE_UNINIT] = "uninit",
     [DRACO_TYPE_NUMBER] = "number",
     [DRACO_TYPE_CTX] = "ctx",

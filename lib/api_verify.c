@@ -38,7 +38,6 @@ DRACO_API void draco_verify_opts_init(draco_verify_opts *o)
     o->max_packet_size = 65535;
 }
 
-#ifndef DRACO_NO_ENGINE
 static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_opts *out)
 {
     draco_verify_opts d;
@@ -70,8 +69,6 @@ static const char *line_of(const struct draco_program *p, int32_t pc, struct dra
     return draco_arena_printf(a, "%s:%u", f, p->lines[pc].line);
 }
 
-#endif
-
 DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verify_opts *opts,
                                     draco_error *err, draco_report **out)
 {
@@ -80,12 +77,6 @@ DRACO_API draco_status draco_verify(const draco_program *prog, const draco_verif
     *out = NULL;
     if (!prog)
         return draco_error_set(err, DRACO_ERR_INVALID, "draco_verify: NULL program");
-#ifdef DRACO_NO_ENGINE
-    DRACO_UNUSED(opts);
-    return draco_error_set(err, DRACO_ERR_UNSUPPORTED,
-                           "%s/%s: verification is not available in this build yet", prog->section,
-                           prog->function);
-#else
     struct draco_analysis_opts ao;
     to_analysis_opts(opts, &ao);
     if (ao.stack_frame_size > (1u << 20) || ao.max_call_frames > 128 || ao.max_packet_size > (1u << 30))
@@ -166,7 +157,6 @@ fail:
     draco_arena_fini(&work);
     draco_report_destroy(r);
     return st;
-#endif
 }
 
 DRACO_API void draco_report_destroy(draco_report *r)

@@ -68,10 +68,21 @@ rc=$?
 [ $rc = 2 ] || bad "missing file: exit $rc, expected 2"
 grep -q 'does-not-exist.o,,,,error,' "$tmp/m.csv" || bad "missing file has no error record"
 
+# a worker past --timeout is killed and recorded as such (a deadline no worker can meet)
+one=$(echo "$objs" | head -n 1)
+"$DC" --jobs 1 --timeout 0.000001 -q -o "$tmp/t.csv" "$one"
+rc=$?
+[ $rc = 2 ] || bad "--timeout: exit $rc, expected 2"
+grep -q ',timeout,' "$tmp/t.csv" || bad "--timeout: no timeout record: $(tail -n 1 "$tmp/t.csv")"
+
 # usage errors
 "$DC" --compare "$tmp/r.csv" > /dev/null 2>&1; [ $? = 64 ] || bad "--compare with one file is not a usage error"
 "$DC" --jobs 2 --list $objs > /dev/null 2>&1; [ $? = 64 ] || bad "--jobs with --list is not a usage error"
 "$DC" --format yaml $objs > /dev/null 2>&1; [ $? = 64 ] || bad "--format yaml is not a usage error"
+"$DC" --jobs 2 --sort bogus $objs > /dev/null 2>&1; [ $? = 64 ] || bad "--sort bogus is not a usage error"
+# --sort insns: largest first
+"$DC" --jobs 2 --sort insns --format csv $objs 2>/dev/null | awk -F, 'NR > 2 && $6 > prev { exit 1 } NR > 1 { prev = $6 }' ||
+  bad "--sort insns is not in decreasing order"
 
 if [ $fail = 0 ]; then
   echo "$me: ok ($expected programs, $(grep -c ',pass,' "$tmp/r.csv") pass)"

@@ -28,6 +28,16 @@
 #define JEQ_IMM(d, i, o) INSN(0x15, d, 0, o, i)
 #define JLT_IMM(d, i, o) INSN(0xa5, d, 0, o, i)
 #define JA(o) INSN(0x05, 0, 0, o, 0)
+#define JLT32_IMM(d, i, o) INSN(0xa6, d, 0, o, i)
+#define JSGT_IMM(d, i, o) INSN(0x65, d, 0, o, i)
+#define JGT_IMM(d, i, o) INSN(0x25, d, 0, o, i)
+#define ADD32_IMM(d, i) INSN(0x04, d, 0, 0, i)
+#define LDX_B(d, s, o) INSN(0x71, d, s, o, 0)
+#define ATOMIC_ADD_DW(d, s, o) INSN(0xdb, d, s, o, 0x00)
+#define ATOMIC_FETCH_ADD_DW(d, s, o) INSN(0xdb, d, s, o, 0x01)
+#define LD_ABS_H(i) INSN(0x28, 0, 0, 0, i)
+#define CALLX(r) INSN(0x8d, r, 0, 0, 0)
+#define KFUNC(id) INSN(0x85, 0, 2, 0, id)
 #define CALL(i) INSN(0x85, 0, 0, 0, i)
 #define CALL_LOCAL(o) INSN(0x85, 0, 1, 0, o)
 #define EXIT() INSN(0x95, 0, 0, 0, 0)
@@ -315,10 +325,211 @@ START_TEST(test_ctx_field_straddle)
 }
 END_TEST
 
+START_TEST(test_write_ctx_read_only_field)
+{
+    /* skb->len is read-only, skb->mark writable */
+    const draco_raw_insn bad[] = {ST_W(1, 0, 64), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("classifier", bad), "Cannot write to a read-only context field");
+    const draco_raw_insn ok[] = {ST_W(1, 8, 1), MOV64_IMM(0, 0), EXIT()};
+    expect_pass(VERIFY("classifier", ok));
+}
+END_TEST
+
 START_TEST(test_write_ctx_packet_field)
 {
     const draco_raw_insn p[] = {ST_W(1, 0, 0), MOV64_IMM(0, 0), EXIT()};
     expect_fail(VERIFY("xdp", p), "Cannot write to context pointer field");
+}
+END_TEST
+
+/* map value (8 bytes) read at an offset that a 32-bit compare bounds only in its low half */
+START_TEST(test_jmp32_does_not_bound_64)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 7),
+        LDX_DW(1, 0, 0),            /* r1 = any 64-bit number */
+        JLT32_IMM(1, 4, 1),         /* if w1 < 4: r1 itself may still be huge */
+        JA(4),
+        MOV64_REG(2, 0), ADD64_REG(2, 1), LDX_B(0, 2, 0), EXIT(),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "valid_access(r2.offset, width=1) for read");
+}
+END_TEST
+
+START_TEST(test_jmp64_bounds_offset)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 7),
+        LDX_DW(1, 0, 0),
+        JLT_IMM(1, 8, 1),           /* if r1 < 8 (64-bit unsigned) */
+        JA(4),
+        MOV64_REG(2, 0), ADD64_REG(2, 1), LDX_B(0, 2, 0), EXIT(),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", p));
+}
+END_TEST
+
+START_TEST(test_signed_compare_not_unsigned)
+{
+    /* r1 s<= 5 leaves r1 negative: reading at r0 + r1 may go below the value */
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 5),
+        LDX_DW(1, 0, 0),
+        JSGT_IMM(1, 5, 3),          /* if r1 s> 5 goto out */
+        MOV64_REG(2, 0), ADD64_REG(2, 1), LDX_B(0, 2, 0),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Lower bound must be at least 0");
+}
+END_TEST
+
+START_TEST(test_packet_pointer_after_realloc)
+{
+    /* tc: data, data_end checked, then bpf_skb_pull_data (reallocates), then the old pointer */
+    const draco_raw_insn p[] = {
+        MOV64_REG(6, 1), LDX_W(7, 6, 76), LDX_W(3, 6, 80), MOV64_REG(4, 7), ADD64_IMM(4, 4),
+        JGT_REG(4, 3, 5),
+        MOV64_REG(1, 6), MOV64_IMM(2, 0), CALL(39),
+        LDX_W(0, 7, 0), EXIT(),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("classifier", p), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_pointer_alu32_unusable)
+{
+    const draco_raw_insn p[] = {MOV64_REG(2, 10), ADD32_IMM(2, -8), ST_W(2, 0, 1), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_store_uninit_to_map_value)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 1), STX_W(0, 5, 0),   /* r5 is clobbered by the call */
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_strict_array_key)
+{
+    struct draco_analysis_opts opts;
+    draco_analysis_opts_init(&opts);
+    opts.strict = true;
+    const draco_raw_insn bad[] = {
+        ST_W(10, -4, 5), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(verify_opts("xdp", bad, sizeof bad / sizeof bad[0], &opts), "Array index overflow");
+    expect_pass(verify("xdp", bad, sizeof bad / sizeof bad[0]));   /* not strict: fine */
+    const draco_raw_insn good[] = {
+        ST_W(10, -4, 3), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_pass(verify_opts("xdp", good, sizeof good / sizeof good[0], &opts));
+}
+END_TEST
+
+START_TEST(test_tail_call_result_is_number)
+{
+    /* r2 = prog array? fd 1 is an ARRAY map: bpf_tail_call needs a program array -> rejected */
+    const draco_raw_insn p[] = {LD_MAP_FD(2, 1), MOV64_IMM(3, 0), CALL(12), EXIT()};
+    expect_fail(VERIFY("xdp", p), "Invalid type");
+}
+END_TEST
+
+/* "if (data + 4 <= end) ok = 1; ... if (ok) read": safe, but only a path-sensitive analysis sees it */
+START_TEST(test_partitioning_correlated_flag)
+{
+    const draco_raw_insn p[] = {
+        MOV64_IMM(5, 0), LDX_W(2, 1, 0), LDX_W(3, 1, 4), MOV64_REG(1, 2), ADD64_IMM(2, 4),
+        JGT_REG(2, 3, 1), MOV64_IMM(5, 1),
+        JEQ_IMM(5, 0, 1), LDX_W(0, 1, 0),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", p), "Upper bound must be at most packet_size");
+    struct draco_analysis_opts opts;
+    draco_analysis_opts_init(&opts);
+    opts.max_disjuncts = 8;
+    expect_pass(verify_opts("xdp", p, sizeof p / sizeof p[0], &opts));
+    /* and the unsafe variant (the flag is set on the wrong branch) stays rejected */
+    const draco_raw_insn q[] = {
+        MOV64_IMM(5, 0), LDX_W(2, 1, 0), LDX_W(3, 1, 4), MOV64_REG(1, 2), ADD64_IMM(2, 4),
+        JGT_REG(2, 3, 1), JA(1), MOV64_IMM(5, 1),
+        JEQ_IMM(5, 0, 1), LDX_W(0, 1, 0),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(verify_opts("xdp", q, sizeof q / sizeof q[0], &opts), "Upper bound must be at most packet_size");
+}
+END_TEST
+
+START_TEST(test_stride_loop_terminates)
+{
+    /* r1 = 0; do r1 += 8 while (r1 != 128): needs the alignment of r1 (and a longer join delay,
+     * which the checker's retry uses) to see that 128 is hit exactly */
+    const draco_raw_insn p[] = {MOV64_IMM(1, 0), ADD64_IMM(1, 8), INSN(0x55, 1, 0, -2, 128), MOV64_IMM(0, 0), EXIT()};
+    expect_pass(VERIFY("xdp", p));
+    /* stepping by 3 never hits 128 exactly: unbounded */
+    const draco_raw_insn q[] = {MOV64_IMM(1, 0), ADD64_IMM(1, 3), INSN(0x55, 1, 0, -2, 128), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("xdp", q), "Loop counter is too large");
+}
+END_TEST
+
+START_TEST(test_atomics)
+{
+    /* lock *(u64 *)(r10 - 8) += r1 on an initialised slot; fetch-add into a map value */
+    const draco_raw_insn ok[] = {
+        ST_W(10, -8, 0), ST_W(10, -4, 0), MOV64_IMM(1, 1), ATOMIC_ADD_DW(10, 1, -8), LDX_DW(0, 10, -8),
+        ST_W(10, -12, 0), MOV64_REG(2, 10), ADD64_IMM(2, -12), LD_MAP_FD(1, 1), CALL(1),
+        JEQ_IMM(0, 0, 2), MOV64_IMM(1, 1), ATOMIC_FETCH_ADD_DW(0, 1, 0),
+        MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_pass(VERIFY("xdp", ok));
+    /* an atomic on a possibly-null map value */
+    const draco_raw_insn bad[] = {
+        ST_W(10, -4, 0), MOV64_REG(2, 10), ADD64_IMM(2, -4), LD_MAP_FD(1, 1), CALL(1),
+        MOV64_IMM(1, 1), ATOMIC_ADD_DW(0, 1, 0), MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("xdp", bad), "Possible null access");
+}
+END_TEST
+
+START_TEST(test_legacy_packet_load)
+{
+    /* socket filter: r6 = ctx; r0 = ntohs(skb[12]) */
+    const draco_raw_insn ok[] = {MOV64_REG(6, 1), LD_ABS_H(12), EXIT()};
+    expect_pass(VERIFY("socket", ok));
+    /* r6 is not the context */
+    const draco_raw_insn bad[] = {MOV64_IMM(6, 0), LD_ABS_H(12), EXIT()};
+    expect_fail(VERIFY("socket", bad), "Invalid type");
+}
+END_TEST
+
+START_TEST(test_callx)
+{
+    /* callx with a known helper id (bpf_ktime_get_ns = 5), then with an unknown one */
+    const draco_raw_insn ok[] = {MOV64_IMM(2, 5), CALLX(2), MOV64_IMM(0, 0), EXIT()};
+    expect_pass(VERIFY("xdp", ok));
+    const draco_raw_insn bad[] = {LDX_W(2, 1, 12), CALLX(2), MOV64_IMM(0, 0), EXIT()};
+    expect_fail(VERIFY("xdp", bad), "callx helper function id is not a valid singleton");
+}
+END_TEST
+
+START_TEST(test_unknown_kfunc)
+{
+    const draco_raw_insn p[] = {KFUNC(12345), MOV64_IMM(0, 0), EXIT()};
+    struct outcome o = VERIFY("xdp", p);
+    ck_assert_int_eq(o.st, DRACO_OK);
+    ck_assert_msg(!o.passed, "an unknown kfunc must not pass");
 }
 END_TEST
 
@@ -351,6 +562,21 @@ Suite *draco_suite_check_safety(void)
     tcase_add_test(t, test_unknown_helper);
     tcase_add_test(t, test_ctx_field_straddle);
     tcase_add_test(t, test_write_ctx_packet_field);
+    tcase_add_test(t, test_write_ctx_read_only_field);
+    tcase_add_test(t, test_jmp32_does_not_bound_64);
+    tcase_add_test(t, test_jmp64_bounds_offset);
+    tcase_add_test(t, test_signed_compare_not_unsigned);
+    tcase_add_test(t, test_packet_pointer_after_realloc);
+    tcase_add_test(t, test_pointer_alu32_unusable);
+    tcase_add_test(t, test_store_uninit_to_map_value);
+    tcase_add_test(t, test_strict_array_key);
+    tcase_add_test(t, test_tail_call_result_is_number);
+    tcase_add_test(t, test_partitioning_correlated_flag);
+    tcase_add_test(t, test_stride_loop_terminates);
+    tcase_add_test(t, test_atomics);
+    tcase_add_test(t, test_legacy_packet_load);
+    tcase_add_test(t, test_callx);
+    tcase_add_test(t, test_unknown_kfunc);
     suite_add_tcase(s, t);
     return s;
 }

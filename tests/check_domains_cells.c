@@ -11,6 +11,12 @@
 #include <string.h>
 #include "domains/cells.h"
 
+/* Check records the location of every ck_assert with a write(2); these only call into Check on
+ * failure, which keeps the property loops fast. */
+#define CHECK(c, ...) do { if (!(c)) ck_abort_msg(__VA_ARGS__); } while (0)
+#define CHECK1(c) do { if (!(c)) ck_abort_msg("failed: %s", #c); } while (0)
+#define CHECK_OK(x) do { draco_status st_ = (x); if (st_ != DRACO_OK) ck_abort_msg("%s: status %d", #x, (int)st_); } while (0)
+
 static uint64_t rng_next(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -101,23 +107,23 @@ static bool cell_lt(const struct draco_cell *a, const struct draco_cell *b)
 /* Compares every observable of c with the model. */
 static void check_model(const struct draco_cells *c, const struct model *m, int seed)
 {
-    ck_assert_msg(draco_cells_is_bottom(c) == m->bottom, "seed %d: bottom", seed);
+    CHECK(draco_cells_is_bottom(c) == m->bottom, "seed %d: bottom", seed);
     if (m->bottom)
         return;
-    ck_assert_msg(draco_cells_count(c) == m->ncells, "seed %d: %zu cells, model %zu", seed,
+    CHECK(draco_cells_count(c) == m->ncells, "seed %d: %zu cells, model %zu", seed,
                   draco_cells_count(c), m->ncells);
     for (size_t i = 0; i < draco_cells_count(c); i++) {
-        ck_assert_msg(model_has(m, draco_cells_at(c, i)), "seed %d: extra cell", seed);
+        CHECK(model_has(m, draco_cells_at(c, i)), "seed %d: extra cell", seed);
         if (i)
-            ck_assert_msg(cell_lt(draco_cells_at(c, i - 1), draco_cells_at(c, i)), "seed %d: order", seed);
+            CHECK(cell_lt(draco_cells_at(c, i - 1), draco_cells_at(c, i)), "seed %d: order", seed);
     }
-    for (uint32_t b = 0; b < m->nbytes; b++) {
-        ck_assert_msg(draco_cells_is_numeric(c, b, b + 1) == m->num[b], "seed %d: byte %u", seed, b);
-        uint32_t run = 0;
-        while (b + run < m->nbytes && m->num[b + run])
-            run++;
-        ck_assert_msg(draco_cells_numeric_run(c, b) == run, "seed %d: run at %u", seed, b);
+    uint32_t run = 0;   /* run of numeric bytes starting at b, computed backwards */
+    for (uint32_t b = m->nbytes; b-- > 0;) {
+        run = m->num[b] ? run + 1 : 0;
+        CHECK(draco_cells_is_numeric(c, b, b + 1) == m->num[b], "seed %d: byte %u", seed, b);
+        CHECK(draco_cells_numeric_run(c, b) == run, "seed %d: run at %u", seed, b);
     }
+    CHECK1(draco_cells_numeric_run(c, m->nbytes) == 0 && draco_cells_numeric_run(c, -1) == 0);
 }
 
 static void rand_range(uint64_t *s, uint32_t nbytes, int64_t *lo, int64_t *hi)
@@ -140,7 +146,7 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
         case 0: case 1: {
             uint32_t kind = rng_below(s, 3);
             struct draco_cell x = {(int32_t)lo, (uint32_t)(hi - lo), kind, var_of(s, lo, (uint32_t)(hi - lo), kind)};
-            ck_assert_int_eq(draco_cells_add(c, x), DRACO_OK);
+            CHECK_OK(draco_cells_add(c, x));
             if (!m->bottom && !model_has(m, &x) && m->ncells < MAXC)
                 m->cells[m->ncells++] = x;
             else if (m->ncells >= MAXC)
@@ -149,7 +155,7 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
         }
         case 2:
             if (lo >= 0 && hi <= (int64_t)m->nbytes) {
-                ck_assert_int_eq(draco_cells_set_numeric(c, lo, hi), DRACO_OK);
+                CHECK_OK(draco_cells_set_numeric(c, lo, hi));
                 if (!m->bottom)
                     model_bits(m, lo, hi, true);
             } else {
@@ -157,13 +163,13 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
             }
             break;
         case 3:
-            ck_assert_int_eq(draco_cells_clear_numeric(c, lo, hi), DRACO_OK);
+            CHECK_OK(draco_cells_clear_numeric(c, lo, hi));
             if (!m->bottom)
                 model_bits(m, lo, hi, false);
             break;
         case 4: case 5: {
             bool numeric = rng_below(s, 3) != 0;
-            ck_assert_int_eq(draco_cells_store_strong(c, lo, (uint32_t)(hi - lo), numeric, &kills), DRACO_OK);
+            CHECK_OK(draco_cells_store_strong(c, lo, (uint32_t)(hi - lo), numeric, &kills));
             if (!m->bottom) {
                 model_kill(m, lo, hi);
                 model_bits(m, lo, hi, numeric);
@@ -173,7 +179,7 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
         case 6: {
             bool numeric = rng_below(s, 2) != 0;
             hi += rng_below(s, 40);   /* a range of possible addresses */
-            ck_assert_int_eq(draco_cells_store_weak(c, lo, hi, numeric, &kills), DRACO_OK);
+            CHECK_OK(draco_cells_store_weak(c, lo, hi, numeric, &kills));
             if (!m->bottom) {
                 model_kill(m, lo, hi);
                 if (!numeric)
@@ -182,7 +188,7 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
             break;
         }
         default:
-            ck_assert_int_eq(draco_cells_kill(c, lo, hi, &kills), DRACO_OK);
+            CHECK_OK(draco_cells_kill(c, lo, hi, &kills));
             if (!m->bottom)
                 model_kill(m, lo, hi);
             break;
@@ -191,18 +197,18 @@ static void rand_ops(uint64_t *s, struct draco_cells *c, struct model *m, unsign
         size_t removed = 0;
         for (size_t i = 0; i < before.ncells; i++)
             removed += !model_has(m, &before.cells[i]);
-        ck_assert_msg(kills.len == removed, "seed %d: %zu kills for %zu removed", seed, kills.len, removed);
+        CHECK(kills.len == removed, "seed %d: %zu kills for %zu removed", seed, kills.len, removed);
         for (size_t i = 0; i < kills.len; i++) {
             const struct draco_cell_kill *kr = &kills.data[i];
             const struct draco_cell *x = &kr->cell;
-            ck_assert_msg(model_has(&before, x) && !model_has(m, x), "seed %d: bad kill", seed);
+            CHECK(model_has(&before, x) && !model_has(m, x), "seed %d: bad kill", seed);
             int64_t end = (int64_t)x->offset + x->size;
             /* surviving bytes: exactly the parts of the cell outside the written [lo, hi) */
-            ck_assert_msg(kr->lo_size == (lo > x->offset ? (uint32_t)(lo - x->offset) : 0u),
+            CHECK(kr->lo_size == (lo > x->offset ? (uint32_t)(lo - x->offset) : 0u),
                           "seed %d: lo_size", seed);
-            ck_assert_msg(kr->hi_size == (hi < end ? (uint32_t)(end - hi) : 0u), "seed %d: hi_size", seed);
-            ck_assert(kr->hi_size == 0 || kr->hi_offset == hi);
-            ck_assert_msg(kr->lo_size + kr->hi_size < x->size, "seed %d: killed cell not overlapped", seed);
+            CHECK(kr->hi_size == (hi < end ? (uint32_t)(end - hi) : 0u), "seed %d: hi_size", seed);
+            CHECK1(kr->hi_size == 0 || kr->hi_offset == hi);
+            CHECK(kr->lo_size + kr->hi_size < x->size, "seed %d: killed cell not overlapped", seed);
         }
         check_model(c, m, seed);
     }
@@ -226,7 +232,7 @@ static struct draco_cells join_of(const struct draco_cells *a, const struct drac
 {
     struct draco_cells r;
     draco_cells_copy(&r, a);
-    ck_assert_int_eq(draco_cells_join_into(&r, b), DRACO_OK);
+    CHECK_OK(draco_cells_join_into(&r, b));
     return r;
 }
 
@@ -234,7 +240,7 @@ static struct draco_cells meet_of(const struct draco_cells *a, const struct drac
 {
     struct draco_cells r;
     draco_cells_copy(&r, a);
-    ck_assert_int_eq(draco_cells_meet_into(&r, b), DRACO_OK);
+    CHECK_OK(draco_cells_meet_into(&r, b));
     return r;
 }
 
@@ -246,50 +252,50 @@ START_TEST(test_stack_scenario)
     draco_cells_init_top(&c, 4096);
     draco_cell_kill_vec kills = {0};
     /* *(u64 *)(r10 - 8) = 0x1122334455667788 */
-    ck_assert_int_eq(draco_cells_store_strong(&c, 4088, 8, true, &kills), DRACO_OK);
+    CHECK_OK(draco_cells_store_strong(&c, 4088, 8, true, &kills));
     ck_assert_uint_eq(kills.len, 0);
-    ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){4088, 8, 0, 7}), DRACO_OK);
-    ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){4088, 8, 0, 7}), DRACO_OK);
+    CHECK_OK(draco_cells_add(&c, (struct draco_cell){4088, 8, 0, 7}));
+    CHECK_OK(draco_cells_add(&c, (struct draco_cell){4088, 8, 0, 7}));
     ck_assert_uint_eq(draco_cells_count(&c), 1);
     uint32_t v = 0;
-    ck_assert(draco_cells_find_exact(&c, 4088, 8, 0, &v) && v == 7);
-    ck_assert(!draco_cells_find_exact(&c, 4088, 4, 0, &v));
-    ck_assert(!draco_cells_find_exact(&c, 4088, 8, 1, &v));
-    ck_assert(draco_cells_is_numeric(&c, 4088, 4096));
-    ck_assert(!draco_cells_is_numeric(&c, 4087, 4096));
-    ck_assert(!draco_cells_is_numeric(&c, 4088, 4097));
+    CHECK1(draco_cells_find_exact(&c, 4088, 8, 0, &v) && v == 7);
+    CHECK1(!draco_cells_find_exact(&c, 4088, 4, 0, &v));
+    CHECK1(!draco_cells_find_exact(&c, 4088, 8, 1, &v));
+    CHECK1(draco_cells_is_numeric(&c, 4088, 4096));
+    CHECK1(!draco_cells_is_numeric(&c, 4087, 4096));
+    CHECK1(!draco_cells_is_numeric(&c, 4088, 4097));
     ck_assert_uint_eq(draco_cells_numeric_run(&c, 4090), 6);
     ck_assert_uint_eq(draco_cells_numeric_run(&c, 4000), 0);
     /* a 2-byte store in the middle splits the numeric cell: [4088,4090) and [4092,4096) survive */
-    ck_assert_int_eq(draco_cells_store_strong(&c, 4090, 2, true, &kills), DRACO_OK);
+    CHECK_OK(draco_cells_store_strong(&c, 4090, 2, true, &kills));
     ck_assert_uint_eq(kills.len, 1);
     ck_assert_uint_eq(kills.data[0].cell.var, 7);
     ck_assert_uint_eq(kills.data[0].lo_size, 2);
     ck_assert_int_eq(kills.data[0].hi_offset, 4092);
     ck_assert_uint_eq(kills.data[0].hi_size, 4);
     ck_assert_uint_eq(draco_cells_count(&c), 0);
-    ck_assert(draco_cells_is_numeric(&c, 4088, 4096));
+    CHECK1(draco_cells_is_numeric(&c, 4088, 4096));
     /* spill a pointer: bytes not numeric */
     kills.len = 0;
-    ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){4080, 8, 1, 9}), DRACO_OK);
-    ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){4072, 4, 0, 10}), DRACO_OK);
-    ck_assert_int_eq(draco_cells_store_strong(&c, 4080, 8, false, &kills), DRACO_OK);
+    CHECK_OK(draco_cells_add(&c, (struct draco_cell){4080, 8, 1, 9}));
+    CHECK_OK(draco_cells_add(&c, (struct draco_cell){4072, 4, 0, 10}));
+    CHECK_OK(draco_cells_store_strong(&c, 4080, 8, false, &kills));
     ck_assert_uint_eq(kills.len, 1);
     ck_assert_uint_eq(kills.data[0].lo_size + kills.data[0].hi_size, 0);
     /* overlap queries */
     draco_cell_vec ov = {0};
-    ck_assert_int_eq(draco_cells_find_overlapping(&c, 4070, 4073, &ov), DRACO_OK);
+    CHECK_OK(draco_cells_find_overlapping(&c, 4070, 4073, &ov));
     ck_assert_uint_eq(ov.len, 1);
     ck_assert_uint_eq(ov.data[0].var, 10);
     ov.len = 0;
-    ck_assert_int_eq(draco_cells_find_overlapping(&c, 4076, 4080, &ov), DRACO_OK);
+    CHECK_OK(draco_cells_find_overlapping(&c, 4076, 4080, &ov));
     ck_assert_uint_eq(ov.len, 0);
     /* a weak store of a pointer somewhere in [4000, 4092) clears the bytes and kills the cell */
     kills.len = 0;
-    ck_assert_int_eq(draco_cells_store_weak(&c, 4000, 4092, false, &kills), DRACO_OK);
+    CHECK_OK(draco_cells_store_weak(&c, 4000, 4092, false, &kills));
     ck_assert_uint_eq(kills.len, 1);
-    ck_assert(!draco_cells_is_numeric(&c, 4090, 4092));
-    ck_assert(draco_cells_is_numeric(&c, 4092, 4096));
+    CHECK1(!draco_cells_is_numeric(&c, 4090, 4092));
+    CHECK1(draco_cells_is_numeric(&c, 4092, 4096));
     ck_assert_int_eq(draco_cells_set_numeric(&c, 4090, 4097), DRACO_ERR_INVALID);
     ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){1, 0, 0, 0}), DRACO_ERR_INVALID);
     ck_assert_int_eq(draco_cells_add(&c, (struct draco_cell){INT32_MAX, 2, 0, 0}), DRACO_ERR_INVALID);
@@ -310,21 +316,21 @@ START_TEST(test_packet_cells)
     /* packet cells: no bitmap, offsets unbounded */
     struct draco_cells p, q;
     draco_cells_init_top(&p, 0);
-    ck_assert_int_eq(draco_cells_add(&p, (struct draco_cell){23, 1, 0, 1}), DRACO_OK);     /* ip->protocol */
-    ck_assert_int_eq(draco_cells_add(&p, (struct draco_cell){12, 2, 0, 2}), DRACO_OK);     /* eth proto */
-    ck_assert_int_eq(draco_cells_add(&p, (struct draco_cell){70000, 4, 0, 3}), DRACO_OK);
-    ck_assert(!draco_cells_is_numeric(&p, 0, 1));
+    CHECK_OK(draco_cells_add(&p, (struct draco_cell){23, 1, 0, 1}));     /* ip->protocol */
+    CHECK_OK(draco_cells_add(&p, (struct draco_cell){12, 2, 0, 2}));     /* eth proto */
+    CHECK_OK(draco_cells_add(&p, (struct draco_cell){70000, 4, 0, 3}));
+    CHECK1(!draco_cells_is_numeric(&p, 0, 1));
     ck_assert_int_eq(draco_cells_set_numeric(&p, 0, 1), DRACO_ERR_INVALID);
     draco_cells_copy(&q, &p);
     draco_cell_kill_vec kills = {0};
     /* a packet-resizing helper kills everything */
-    ck_assert_int_eq(draco_cells_kill(&q, INT32_MIN, (int64_t)INT32_MAX + 1, &kills), DRACO_OK);
+    CHECK_OK(draco_cells_kill(&q, INT32_MIN, (int64_t)INT32_MAX + 1, &kills));
     ck_assert_uint_eq(kills.len, 3);
     ck_assert_uint_eq(draco_cells_count(&q), 0);
     ck_assert_uint_eq(draco_cells_count(&p), 3);   /* copy-on-write */
     struct draco_cells j = join_of(&p, &q);
-    ck_assert(draco_cells_is_top(&j));
-    ck_assert(draco_cells_leq(&p, &q) && !draco_cells_leq(&q, &p));
+    CHECK1(draco_cells_is_top(&j));
+    CHECK1(draco_cells_leq(&p, &q) && !draco_cells_leq(&q, &p));
     struct draco_cells bad;
     draco_cells_init_top(&bad, 8);
     ck_assert_int_eq(draco_cells_join_into(&j, &bad), DRACO_ERR_INVALID);
@@ -362,20 +368,20 @@ START_TEST(prop_model)
         int64_t lo, hi;
         rand_range(&s, m->nbytes, &lo, &hi);
         draco_cell_vec ov = {0};
-        ck_assert_int_eq(draco_cells_find_overlapping(&cp, lo, hi, &ov), DRACO_OK);
+        CHECK_OK(draco_cells_find_overlapping(&cp, lo, hi, &ov));
         size_t want = 0;
         for (size_t i = 0; i < m->ncells; i++)
             want += overl(&m->cells[i], lo, hi);
-        ck_assert_msg(ov.len == want, "seed %d: overlap count", _i);
+        CHECK(ov.len == want, "seed %d: overlap count", _i);
         for (size_t i = 0; i < ov.len; i++)
-            ck_assert(overl(&ov.data[i], lo, hi) && model_has(m, &ov.data[i]));
+            CHECK1(overl(&ov.data[i], lo, hi) && model_has(m, &ov.data[i]));
         for (size_t i = 0; i < m->ncells; i++) {
             uint32_t v;
             const struct draco_cell *x = &m->cells[i];
-            ck_assert(draco_cells_find_exact(&cp, x->offset, x->size, x->kind, &v));
+            CHECK1(draco_cells_find_exact(&cp, x->offset, x->size, x->kind, &v));
             struct draco_cell y = *x;
             y.var = v;
-            ck_assert(model_has(m, &y));
+            CHECK1(model_has(m, &y));
         }
         draco_vec_free(&ov);
     }
@@ -401,33 +407,33 @@ START_TEST(prop_lattice_laws)
     }
     rand_state(&s, nb, &c, mc, _i);
     struct draco_cells ab = join_of(&a, &b), ba = join_of(&b, &a), aa = join_of(&a, &a);
-    ck_assert_msg(draco_cells_is_equal(&ab, &ba), "seed %d: join not commutative", _i);
-    ck_assert_msg(draco_cells_is_equal(&aa, &a), "seed %d: join not idempotent", _i);
-    ck_assert_msg(draco_cells_leq(&a, &ab) && draco_cells_leq(&b, &ab), "seed %d: a !<= a|b", _i);
+    CHECK(draco_cells_is_equal(&ab, &ba), "seed %d: join not commutative", _i);
+    CHECK(draco_cells_is_equal(&aa, &a), "seed %d: join not idempotent", _i);
+    CHECK(draco_cells_leq(&a, &ab) && draco_cells_leq(&b, &ab), "seed %d: a !<= a|b", _i);
     struct draco_cells ab_c = join_of(&ab, &c), bc = join_of(&b, &c), a_bc = join_of(&a, &bc);
-    ck_assert_msg(draco_cells_is_equal(&ab_c, &a_bc), "seed %d: join not associative", _i);
+    CHECK(draco_cells_is_equal(&ab_c, &a_bc), "seed %d: join not associative", _i);
     struct draco_cells mab = meet_of(&a, &b), mba = meet_of(&b, &a), maa = meet_of(&a, &a);
-    ck_assert_msg(draco_cells_is_equal(&mab, &mba), "seed %d: meet not commutative", _i);
-    ck_assert_msg(draco_cells_is_equal(&maa, &a), "seed %d: meet not idempotent", _i);
-    ck_assert_msg(draco_cells_leq(&mab, &a) && draco_cells_leq(&mab, &b), "seed %d: a&b !<= a", _i);
+    CHECK(draco_cells_is_equal(&mab, &mba), "seed %d: meet not commutative", _i);
+    CHECK(draco_cells_is_equal(&maa, &a), "seed %d: meet not idempotent", _i);
+    CHECK(draco_cells_leq(&mab, &a) && draco_cells_leq(&mab, &b), "seed %d: a&b !<= a", _i);
     struct draco_cells mab_c = meet_of(&mab, &c), mbc = meet_of(&b, &c), ma_bc = meet_of(&a, &mbc);
-    ck_assert_msg(draco_cells_is_equal(&mab_c, &ma_bc), "seed %d: meet not associative", _i);
+    CHECK(draco_cells_is_equal(&mab_c, &ma_bc), "seed %d: meet not associative", _i);
     struct draco_cells abs1 = join_of(&a, &mab), abs2 = meet_of(&a, &ab);
-    ck_assert_msg(draco_cells_is_equal(&abs1, &a) && draco_cells_is_equal(&abs2, &a), "seed %d: absorption", _i);
-    ck_assert_msg(draco_cells_leq(&a, &b) == draco_cells_is_equal(&ab, &b), "seed %d: leq/join", _i);
+    CHECK(draco_cells_is_equal(&abs1, &a) && draco_cells_is_equal(&abs2, &a), "seed %d: absorption", _i);
+    CHECK(draco_cells_leq(&a, &b) == draco_cells_is_equal(&ab, &b), "seed %d: leq/join", _i);
     /* soundness of the bitmap and cell rules, byte by byte and cell by cell */
     if (!ma->bottom && !mb->bottom) {
         for (uint32_t x = 0; x < nb; x++) {
             bool in_j = draco_cells_is_numeric(&ab, x, x + 1), in_m = draco_cells_is_numeric(&mab, x, x + 1);
-            ck_assert_msg(in_j == (ma->num[x] && mb->num[x]), "seed %d: join byte %u", _i, x);
-            ck_assert_msg(in_m == (ma->num[x] || mb->num[x]), "seed %d: meet byte %u", _i, x);
+            CHECK(in_j == (ma->num[x] && mb->num[x]), "seed %d: join byte %u", _i, x);
+            CHECK(in_m == (ma->num[x] || mb->num[x]), "seed %d: meet byte %u", _i, x);
         }
         for (size_t i = 0; i < draco_cells_count(&ab); i++)
-            ck_assert_msg(model_has(ma, draco_cells_at(&ab, i)) && model_has(mb, draco_cells_at(&ab, i)),
+            CHECK(model_has(ma, draco_cells_at(&ab, i)) && model_has(mb, draco_cells_at(&ab, i)),
                           "seed %d: join cell not on both sides", _i);
         for (size_t i = 0; i < draco_cells_count(&mab); i++)
-            ck_assert(model_has(ma, draco_cells_at(&mab, i)) || model_has(mb, draco_cells_at(&mab, i)));
-        ck_assert(draco_cells_count(&mab) + draco_cells_count(&ab) == ma->ncells + mb->ncells);
+            CHECK1(model_has(ma, draco_cells_at(&mab, i)) || model_has(mb, draco_cells_at(&mab, i)));
+        CHECK1(draco_cells_count(&mab) + draco_cells_count(&ab) == ma->ncells + mb->ncells);
     }
     /* top and bottom */
     struct draco_cells top, bot;
@@ -435,11 +441,11 @@ START_TEST(prop_lattice_laws)
     draco_cells_init_bottom(&bot, nb);
     struct draco_cells jt = join_of(&a, &top), mt = meet_of(&a, &top), jb = join_of(&a, &bot),
                        jb2 = join_of(&bot, &a), mb2 = meet_of(&a, &bot);
-    ck_assert_msg(draco_cells_is_top(&jt), "seed %d: a|top", _i);
-    ck_assert_msg(draco_cells_is_equal(&mt, &a), "seed %d: a&top", _i);
-    ck_assert_msg(draco_cells_is_equal(&jb, &a) && draco_cells_is_equal(&jb2, &a), "seed %d: a|bot", _i);
-    ck_assert_msg(draco_cells_is_bottom(&mb2), "seed %d: a&bot", _i);
-    ck_assert(draco_cells_leq(&bot, &a) && draco_cells_leq(&a, &top));
+    CHECK(draco_cells_is_top(&jt), "seed %d: a|top", _i);
+    CHECK(draco_cells_is_equal(&mt, &a), "seed %d: a&top", _i);
+    CHECK(draco_cells_is_equal(&jb, &a) && draco_cells_is_equal(&jb2, &a), "seed %d: a|bot", _i);
+    CHECK(draco_cells_is_bottom(&mb2), "seed %d: a&bot", _i);
+    CHECK1(draco_cells_leq(&bot, &a) && draco_cells_leq(&a, &top));
     struct draco_cells *all[] = {&a, &b, &c, &ab, &ba, &aa, &ab_c, &bc, &a_bc, &mab, &mba, &maa, &mab_c,
                                  &mbc, &ma_bc, &abs1, &abs2, &top, &bot, &jt, &mt, &jb, &jb2, &mb2};
     for (size_t i = 0; i < DRACO_ARRAY_LEN(all); i++)
@@ -471,18 +477,18 @@ START_TEST(prop_widen_stabilises)
             m->nbytes = nb;
         }
         draco_cells_copy(&next, &x);
-        ck_assert_int_eq(draco_cells_widen_into(&next, &r), DRACO_OK);
-        ck_assert_msg(draco_cells_leq(&x, &next) && draco_cells_leq(&r, &next), "seed %d: widen bound", _i);
+        CHECK_OK(draco_cells_widen_into(&next, &r));
+        CHECK(draco_cells_leq(&x, &next) && draco_cells_leq(&r, &next), "seed %d: widen bound", _i);
         strict += !draco_cells_leq(&next, &x);
         draco_cells_assign_state(&x, &next);
         draco_cells_fini(&next);
         draco_cells_fini(&r);
     }
-    ck_assert_msg(strict <= bound, "seed %d: %zu strict increases", _i, strict);
+    CHECK(strict <= bound, "seed %d: %zu strict increases", _i, strict);
     struct draco_cells n2;
     draco_cells_copy(&n2, &x);
-    ck_assert_int_eq(draco_cells_narrow_into(&n2, &x), DRACO_OK);
-    ck_assert(draco_cells_is_equal(&n2, &x));
+    CHECK_OK(draco_cells_narrow_into(&n2, &x));
+    CHECK1(draco_cells_is_equal(&n2, &x));
     draco_cells_fini(&n2);
     draco_cells_fini(&x);
     free(m);

@@ -34,6 +34,8 @@ static const struct {
     { "s[504...511].svalue=3", DRACO_CONSTRAINT_ITV, "s[504...511].svalue", "",
       "s[504...511].svalue=3" },
     { "s[511].uvalue=0", DRACO_CONSTRAINT_ITV, "s[511].uvalue", "", "s[511].uvalue=0" },
+    { "x=[5, 2]", DRACO_CONSTRAINT_ITV, "x", "", "x=_|_" },
+    { "x=_|_", DRACO_CONSTRAINT_ITV, "x", "", "x=_|_" },
     { "r1.svalue<=4", DRACO_CONSTRAINT_ITV, "r1.svalue", "", "r1.svalue=[-oo, 4]" },
     { "r1.svalue>=4", DRACO_CONSTRAINT_ITV, "r1.svalue", "", "r1.svalue=[4, +oo]" },
     { "r1.svalue!=6", DRACO_CONSTRAINT_NEQ, "r1.svalue", "", "r1.svalue!=6" },

@@ -17,7 +17,10 @@
 
 #define NV 5
 #define MAXC 8
-#define SEEDS 3000
+#ifndef DRACO_ZONE_SEEDS
+#define DRACO_ZONE_SEEDS 3000 /* override (e.g. -DDRACO_ZONE_SEEDS=300) for slow sanitizer runs */
+#endif
+#define SEEDS DRACO_ZONE_SEEDS
 
 struct rng {
     uint64_t s;

@@ -18,7 +18,11 @@
  * runs tests with must_have_exit=false, where falling off the end reaches exit) and the r0 check
  * of that synthetic exit is not reported. The platform is Linux's helpers with a test program
  * type whose context is {size 64, data 0, data_end 4, no meta} and mock maps (key 4, value 4,
- * 4 entries) for fds 0..3. The analysis starts from top met with `pre` (setup_entry = false).
+ * 4 entries) for fds 0..3, helpers unrestricted by program or map type. The analysis starts from
+ * top met with `pre` (setup_entry = false). Labels are mapped from our slot numbers to PREVAIL's
+ * instruction numbers (an LDDW counts once). Posts are compared with the machine facts of every
+ * value added to both sides (see add_machine_facts) and stack cell names normalised (norm_each).
+ * docs/conformance.md describes all of it and lists the remaining disagreements.
  * Invariant: nothing here is global; each case owns one arena released before the next.
  */
 #include <stdio.h>
@@ -434,7 +438,8 @@ static int piece_intern(struct draco_cset *cs, const struct draco_constraint *c)
 
 /* Facts true of every machine value, which one printer may omit and another spell out (PREVAIL
  * prints "r1.uvalue=[1, +oo]" where the upper bound 2^64-1 is implicit): a signed view lies in
- * [-2^63, 2^63-1], an unsigned one in [0, 2^64-1]. Added for every interned name. */
+ * [-2^63, 2^63-1], an unsigned one in [0, 2^64-1] (every interned name), and a register's two
+ * views are equal when either is in [0, 2^63-1]. */
 static int add_machine_facts(struct draco_cset *cs)
 {
     size_t n = cs->n_names;
@@ -451,6 +456,42 @@ static int add_machine_facts(struct draco_cset *cs)
         snprintf(text, sizeof text, "%s%s", cs->names[i], range);
         if (draco_cset_add_str(cs, text, NULL) != DRACO_OK)
             return -1;
+    }
+    /* A register's svalue and uvalue are two views of one 64-bit word: when either lies in
+     * [0, 2^63-1] they are equal. Two rounds, as a new equality can tighten another pair. */
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < cs->n_names; i++) {
+            const char *nm = cs->names[i];
+            size_t len = strlen(nm);
+            unsigned reg;
+            int used = 0;
+            if (len <= 7 || strcmp(nm + len - 7, ".svalue") != 0 ||
+                sscanf(nm, "r%u.svalue%n", &reg, &used) != 1 || (size_t)used != len)
+                continue;
+            char sv[32], uv[32], text[96];
+            snprintf(sv, sizeof sv, "r%u.svalue", reg);
+            snprintf(uv, sizeof uv, "r%u.uvalue", reg);
+            uint32_t x;
+            bool has_u = false;
+            for (size_t j = 0; j < cs->n_names && !has_u; j++)
+                has_u = strcmp(cs->names[j], uv) == 0;
+            if (!has_u)
+                continue;
+            struct draco_constraint c;
+            draco_constraint_init(&c);
+            snprintf(text, sizeof text, "%s>=0", sv);
+            bool eq = draco_constraint_parse(text, &c, NULL, NULL) == DRACO_OK &&
+                      draco_cset_entails(cs, &c);
+            snprintf(text, sizeof text, "%s<=9223372036854775807", uv);
+            eq = eq || (draco_constraint_parse(text, &c, NULL, NULL) == DRACO_OK &&
+                        draco_cset_entails(cs, &c));
+            draco_constraint_fini(&c);
+            if (!eq)
+                continue;
+            snprintf(text, sizeof text, "%s=%s", uv, sv);
+            if (draco_cset_intern(cs, uv, &x) != DRACO_OK || draco_cset_add_str(cs, text, NULL) != DRACO_OK)
+                return -1;
+        }
     }
     return 1;
 }

@@ -2,7 +2,7 @@
 /* prog_corpus_verify: verifies every program of the ebpf-samples corpus (load, decode, peephole,
  * CFG, draco_check_run) and tallies the verdicts against corpus/baselines/corpus.tsv `truth`.
  *
- * Usage: prog_corpus_verify SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS]
+ * Usage: prog_corpus_verify SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]
  * Prints one line per program (-v: also the first diagnostic), then the tally: unsafe rejected,
  * malformed refused (a file that fails to load counts as refused), safe-and-PREVAIL-accepted
  * accepted, disputed verdicts, time. Exit status: 1 if any unsafe or malformed program is
@@ -81,8 +81,8 @@ static size_t read_rows(const char *path, struct row **out)
 enum verdict { V_PASS, V_FAIL, V_ERROR, V_LOADFAIL };
 static const char *const vname[] = {"pass", "fail", "error", "load-error"};
 
-static enum verdict verify_one(const struct draco_program *p, double tlimit, char *msg, size_t msz,
-                               double *secs)
+static enum verdict verify_one(const struct draco_program *p, double tlimit, uint32_t disj, char *msg,
+                               size_t msz, double *secs)
 {
     struct draco_arena arena;
     draco_arena_init(&arena);
@@ -113,6 +113,7 @@ static enum verdict verify_one(const struct draco_program *p, double tlimit, cha
     struct draco_analysis_opts ao;
     draco_analysis_opts_init(&ao);
     ao.time_limit_seconds = tlimit;
+    ao.max_disjuncts = disj;
     draco_status st = draco_check_run(p, &ir, &cfg, &ao, &arena, &err, &res);
     if (st != DRACO_OK) {
         snprintf(msg, msz, "%s (status %d)", err.message, (int)st);
@@ -135,13 +136,14 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS]\n", argv[0]);
+        fprintf(stderr, "usage: %s SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]\n", argv[0]);
         return 2;
     }
     const char *shared = argv[1];
     bool verbose = false;
     const char *only = NULL;
     double tlimit = 10;
+    uint32_t disj = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = true;
@@ -149,6 +151,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (!strcmp(argv[i], "-t") && i + 1 < argc)
             tlimit = atof(argv[++i]);
+        else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+            disj = (uint32_t)atoi(argv[++i]);
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/corpus/baselines/corpus.tsv", shared);
@@ -202,7 +206,7 @@ int main(int argc, char **argv)
             v = V_LOADFAIL;
             snprintf(msg, sizeof msg, "program not found");
         } else {
-            v = verify_one(p, tlimit, msg, sizeof msg, &secs);
+            v = verify_one(p, tlimit, disj, msg, sizeof msg, &secs);
         }
         total += secs;
         if (secs > worst) {

@@ -50,6 +50,14 @@ struct draco_analysis_opts {
     /* PREVAIL's big_endian: byte swaps and reassembly of stack bytes as on a big-endian
      * machine. Default false (little endian). */
     bool big_endian;
+    /* Trace partitioning (analysis): the most states kept per CFG node, joined beyond that and
+     * at loop heads. 0 = the default (1: PREVAIL's path-insensitive join). Larger values accept
+     * programs whose safety depends on correlated branches ("flag set => packet long enough"). */
+    uint32_t max_disjuncts;
+    /* Plain joins at a loop head before widening starts; 0 = the default (1, PREVAIL's). When a
+     * program with loops fails, draco_check_run() retries once with a long delay (64), which
+     * lets short constant loops converge exactly. */
+    uint32_t join_delay;
 };
 void draco_analysis_opts_init(struct draco_analysis_opts *o);
 

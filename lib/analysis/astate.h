@@ -39,6 +39,12 @@ enum draco_vk {
 
 #define DRACO_NREGS 11
 
+/* Beyond PREVAIL (as the kernel): helper-allocated memory (ring-buffer records) takes pointer
+ * arithmetic and may be passed as helper memory, bounds- and null-checked like a map value. */
+#define DRACO_TS_ARITH ((draco_typeset)(DRACO_TS_PTR | DRACO_TS(DRACO_TYPE_ALLOC_MEM)))
+#define DRACO_TS_ARITH_OR_NUM ((draco_typeset)(DRACO_TS_ARITH | DRACO_TS_NUM))
+#define DRACO_TS_HELPER_MEM ((draco_typeset)(DRACO_TS_MEM | DRACO_TS(DRACO_TYPE_ALLOC_MEM)))
+
 static inline bool draco_zone_is_finite_i128(draco_i128 x)
 {
     return x != DRACO_I128_PINF && x != DRACO_I128_NINF;
@@ -77,11 +83,19 @@ struct draco_stack {
 
 struct draco_astate {
     bool bottom;
+    uint8_t tz[DRACO_NREGS];        /* per register: its number value is a multiple of 2^tz
+                                       (known trailing zero bits; 0 = nothing known) */
     struct draco_types types;
     struct draco_zone zone;
     struct draco_stack *stack;
     struct draco_astate *next_free; /* free-list link */
+    struct draco_astate *alt;       /* next disjunct of a partitioned state (NULL: none) */
 };
+
+/* Trace partitioning: a node's post-state may be a short list of states (linked through `alt`)
+ * that stands for their union; joins at plain nodes concatenate lists, loop heads and lists
+ * longer than ax->max_disj (opts->max_disjuncts) collapse into one joined state. */
+#define DRACO_MAX_DISJUNCTS_LIMIT 64
 
 struct draco_actx {
     /* inputs */
@@ -94,6 +108,8 @@ struct draco_actx {
     const struct draco_ctx_desc *ctxd;
     struct draco_analysis_opts opts;
     uint32_t frame_size, total_stack;
+    uint32_t max_disj;              /* disjuncts kept per node (>= 1) */
+    uint32_t join_delay;            /* plain joins at a loop head before widening (>= 1) */
     int64_t ptr_max;                /* abstract addresses are in [1, ptr_max] */
     uint32_t nwords;                /* stack bitmap words */
     /* sticky error */
@@ -161,6 +177,15 @@ struct draco_astate *draco_as_new_bottom(struct draco_actx *ax);
 struct draco_astate *draco_as_new_top(struct draco_actx *ax);
 struct draco_astate *draco_as_copy(struct draco_actx *ax, const struct draco_astate *s);
 void draco_as_free(struct draco_actx *ax, struct draco_astate *s);
+/* Lists of disjuncts (see ax->max_disj). */
+void draco_as_list_free(struct draco_actx *ax, struct draco_astate *s);
+/* Deep copy of a list (states O(1) each). */
+struct draco_astate *draco_as_list_copy(struct draco_actx *ax, const struct draco_astate *s);
+/* Joins every disjunct into the first; returns a single state (bottom if the list is empty). */
+struct draco_astate *draco_as_list_collapse(struct draco_actx *ax, struct draco_astate *s);
+/* Drops bottom disjuncts and collapses a list longer than `max`; never returns NULL unless
+ * out of memory (an all-bottom list becomes one bottom state). */
+struct draco_astate *draco_as_list_normalize(struct draco_actx *ax, struct draco_astate *s, unsigned max);
 void draco_as_set_bottom(struct draco_actx *ax, struct draco_astate *s);
 /* a := a join b (with PREVAIL's one-sided type-kind re-imposition). */
 void draco_as_join_into(struct draco_actx *ax, struct draco_astate *a, const struct draco_astate *b);
@@ -223,6 +248,20 @@ void draco_slot_havoc(struct draco_actx *ax, struct draco_astate *s, struct drac
 /* slot := a value of type t (kinds forgotten, to be set by the caller). */
 void draco_slot_set_type(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *slot,
                          draco_type t);
+/* Known trailing zero bits of register slots (alignment of their number value). */
+static inline unsigned draco_slot_tz(const struct draco_actx *ax, const struct draco_astate *s,
+                                     const struct draco_vslot *slot)
+{
+    DRACO_UNUSED(ax);
+    return slot->owner == DRACO_VO_REG && slot->idx < DRACO_NREGS && !s->bottom ? s->tz[slot->idx] : 0;
+}
+static inline void draco_slot_set_tz(struct draco_astate *s, const struct draco_vslot *slot, unsigned tz)
+{
+    if (slot->owner == DRACO_VO_REG && slot->idx < DRACO_NREGS)
+        s->tz[slot->idx] = (uint8_t)(tz > 63 ? 63 : tz);
+}
+/* Rounds register r's number bounds inward to its alignment (after a refinement). */
+void draco_slot_align(struct draco_actx *ax, struct draco_astate *s, unsigned r);
 /* dst := src (types must-equal, every kind of a possible type copied). */
 void draco_slot_copy(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *dst,
                      struct draco_vslot *src);
@@ -304,8 +343,19 @@ struct draco_astate *draco_fixpoint_pre(struct draco_actx *ax, uint32_t v);
  * applies the node. Posts are released as soon as their last consumer has read them, so memory
  * stays proportional to the live frontier. ax->post[exit] is kept. */
 draco_status draco_fixpoint_replay(struct draco_actx *ax,
-                                   void (*fn)(void *user, uint32_t v, const struct draco_astate *pre),
+                                   void (*fn)(void *user, uint32_t v, struct draco_astate *pre),
                                    void *user);
+/* fn may set disjuncts of `pre` to bottom (a failed assertion stops that path, as in PREVAIL). */
+/* Meets state s with PREVAIL constraint strings (conformance interface: opts->pre); unknown
+ * names or malformed strings are DRACO_ERR_INVALID (recorded in the context). */
+void draco_as_apply_constraints(struct draco_actx *ax, struct draco_astate *s, const char *const *pre,
+                                size_t n);
+/* The unsigned value range of the number held in stack bytes [off, off+w) when known (an exact
+ * number cell or constant bytes). */
+bool draco_stack_value_range(struct draco_actx *ax, const struct draco_astate *s, int64_t off, unsigned w,
+                             draco_itv *u);
+/* Adds cell ci to s's live cells. */
+void draco_stack_cell_add(struct draco_actx *ax, struct draco_astate *s, uint32_t ci);
 /* Appends the state as PREVAIL constraints, one per line, sorted. */
 void draco_as_print(struct draco_actx *ax, const struct draco_astate *s, struct draco_sb *sb);
 

@@ -21,21 +21,24 @@ static void visit(struct draco_actx *ax, uint32_t v, struct draco_astate *pre)
     ax->visits++;
     if ((ax->visits & 255) == 0)
         draco_actx_time_ok(ax);
-    bool was_bottom = pre->bottom;
-    if (!was_bottom)
-        draco_transfer_node(ax, v, pre);
     const struct draco_cfg_node *n = &ax->cfg->nodes[v];
     bool may_vanish = n->kind == DRACO_CFG_ASSUME ||
                       (n->kind == DRACO_CFG_INSN && n->insn->kind == DRACO_IR_ASSUME);
-    if (!was_bottom && pre->bottom && !may_vanish && draco_actx_ok(ax)) {
-        struct draco_sb sb;
-        draco_sb_init(&sb);
-        draco_cfg_node_label(ax->cfg, v, &sb);
-        draco_actx_fail(ax, DRACO_ERR_INTERNAL, "bug: the state before %s leads to bottom",
-                        draco_sb_str(&sb));
-        draco_sb_fini(&sb);
+    for (struct draco_astate *d = pre; d; d = d->alt) {
+        if (d->bottom)
+            continue;
+        draco_transfer_node(ax, v, d);
+        if (d->bottom && !may_vanish && draco_actx_ok(ax)) {
+            struct draco_sb sb;
+            draco_sb_init(&sb);
+            draco_cfg_node_label(ax->cfg, v, &sb);
+            draco_actx_fail(ax, DRACO_ERR_INTERNAL, "bug: the state before %s leads to bottom",
+                            draco_sb_str(&sb));
+            draco_sb_fini(&sb);
+        }
     }
-    draco_as_free(ax, ax->post[v]);
+    pre = draco_as_list_normalize(ax, pre, ax->max_disj);
+    draco_as_list_free(ax, ax->post[v]);
     ax->post[v] = pre;
     ax->pending[v] = draco_cfg_succ_count(ax->cfg, v);
 }
@@ -50,40 +53,69 @@ static void consume(struct draco_actx *ax, uint32_t p, uint32_t ctx)
     if (ctx != DRACO_CFG_NONE && !draco_wto_comp_contains(ax->wto, ctx, p))
         return;
     if (ax->pending[p] && --ax->pending[p] == 0) {
-        draco_as_free(ax, ax->post[p]);
+        draco_as_list_free(ax, ax->post[p]);
         ax->post[p] = NULL;
     }
+}
+
+/* The disjuncts of all predecessors' posts, concatenated (partitioned join). */
+static struct draco_astate *preds_concat(struct draco_actx *ax, uint32_t v, bool release, bool replay)
+{
+    uint32_t np = draco_cfg_pred_count(ax->cfg, v);
+    const uint32_t *pr = draco_cfg_preds(ax->cfg, v);
+    /* over budget: first merge what each predecessor brings (older distinctions), keeping the
+     * split made by this join; normalize() collapses the rest if still too many */
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < np; i++)
+        for (const struct draco_astate *p = ax->post[pr[i]]; p; p = p->alt)
+            total += !p->bottom;
+    bool per_pred = total > ax->max_disj;
+    struct draco_astate *head = NULL, **tail = &head;
+    for (uint32_t i = 0; i < np; i++) {
+        const struct draco_astate *p = ax->post[pr[i]];
+        struct draco_astate *merged = NULL;
+        for (; p; p = p->alt) {
+            if (p->bottom)
+                continue;
+            if (per_pred && merged) {
+                draco_as_join_into(ax, merged, p);
+                continue;
+            }
+            struct draco_astate *c = draco_as_copy(ax, p);
+            if (!c) {
+                draco_as_list_free(ax, head);
+                return NULL;
+            }
+            *tail = c;
+            tail = &c->alt;
+            if (per_pred)
+                merged = c;
+        }
+        if (replay) {
+            uint32_t q = pr[i];
+            if (ax->post[q] && q != ax->cfg->exit && ax->pending[q] && --ax->pending[q] == 0) {
+                draco_as_list_free(ax, ax->post[q]);
+                ax->post[q] = NULL;
+            }
+        } else if (release) {
+            consume(ax, pr[i], ax->wto->comp[v]);
+        }
+    }
+    return draco_as_list_normalize(ax, head, ax->max_disj);
 }
 
 static struct draco_astate *pre_consume(struct draco_actx *ax, uint32_t v, bool release)
 {
     if (v == ax->cfg->entry)
         return draco_as_copy(ax, ax->entry);
-    uint32_t np = draco_cfg_pred_count(ax->cfg, v);
-    const uint32_t *pr = draco_cfg_preds(ax->cfg, v);
-    struct draco_astate *r = NULL;
-    for (uint32_t i = 0; i < np; i++) {
-        const struct draco_astate *p = ax->post[pr[i]];
-        if (p && !p->bottom) {
-            if (!r)
-                r = draco_as_copy(ax, p);
-            else
-                draco_as_join_into(ax, r, p);
-            if (!r)
-                return NULL;
-        }
-        if (release)
-            consume(ax, pr[i], ax->wto->comp[v]);
-    }
-    return r ? r : draco_as_new_bottom(ax);
+    return preds_concat(ax, v, release, false);
 }
 
 struct draco_astate *draco_fixpoint_pre(struct draco_actx *ax, uint32_t v)
 {
-    return pre_consume(ax, v, false);
+    struct draco_astate *l = pre_consume(ax, v, false);
+    return l ? draco_as_list_collapse(ax, l) : NULL;
 }
-
-static void run_range(struct draco_actx *ax, uint32_t begin, uint32_t end);
 
 /* join of the posts of H's predecessors inside (inside = true) or outside component c */
 static struct draco_astate *head_preds(struct draco_actx *ax, uint32_t c, bool inside)
@@ -99,11 +131,14 @@ static struct draco_astate *head_preds(struct draco_actx *ax, uint32_t c, bool i
     const uint32_t *pr = draco_cfg_preds(ax->cfg, h);
     for (uint32_t i = 0; i < np; i++)
         if (draco_wto_comp_contains(w, c, pr[i]) == inside) {
-            draco_as_join_into(ax, r, ax->post[pr[i]]);
+            for (const struct draco_astate *d = ax->post[pr[i]]; d; d = d->alt)
+                draco_as_join_into(ax, r, d);
             consume(ax, pr[i], inside ? c : w->comps[c].parent);
         }
     return r;
 }
+
+static void run_range(struct draco_actx *ax, uint32_t begin, uint32_t end);
 
 /* One pass over the component from the head state inv; returns the new head state. */
 static struct draco_astate *component_step(struct draco_actx *ax, uint32_t c, const struct draco_astate *inv,
@@ -141,7 +176,7 @@ static void run_component(struct draco_actx *ax, uint32_t c)
             draco_as_free(ax, n);
             break;
         }
-        if (k == 0)
+        if (k < ax->join_delay)
             draco_as_join_into(ax, inv, n);
         else
             draco_as_widen_into(ax, inv, n);
@@ -202,24 +237,33 @@ draco_status draco_fixpoint_run(struct draco_actx *ax)
 {
     if (ax->wto->max_depth > DRACO_FIX_MAX_NESTING)
         draco_actx_fail(ax, DRACO_ERR_LIMIT, "loops nested %u deep", ax->wto->max_depth);
-    if (draco_actx_ok(ax) && !ax->entry)
-        ax->entry = draco_as_new_entry(ax);
+    if (draco_actx_ok(ax) && !ax->entry) {
+        if (ax->opts.setup_entry) {
+            ax->entry = draco_as_new_entry(ax);
+        } else {
+            /* conformance mode: nothing assumed but the loop counters' start */
+            ax->entry = draco_as_new_top(ax);
+            for (uint32_t v = 0; ax->entry && v < ax->cfg->n_nodes; v++)
+                if (ax->cfg->nodes[v].kind == DRACO_CFG_COUNTER)
+                    draco_as_set_cst(ax, ax->entry, draco_counter_var(ax, v), 0);
+        }
+        if (ax->entry && ax->opts.n_pre)
+            draco_as_apply_constraints(ax, ax->entry, ax->opts.pre, ax->opts.n_pre);
+    }
     if (draco_actx_ok(ax))
         run_range(ax, 0, ax->wto->n);
     return ax->status;
 }
 
 draco_status draco_fixpoint_replay(struct draco_actx *ax,
-                                   void (*fn)(void *user, uint32_t v, const struct draco_astate *pre),
+                                   void (*fn)(void *user, uint32_t v, struct draco_astate *pre),
                                    void *user)
 {
     const struct draco_wto *w = ax->wto;
     const struct draco_cfg *cfg = ax->cfg;
     for (uint32_t v = 0; v < cfg->n_nodes; v++) {
-        if (v != cfg->exit) {
-            draco_as_free(ax, ax->post[v]);
-            ax->post[v] = NULL;
-        }
+        draco_as_list_free(ax, ax->post[v]);
+        ax->post[v] = NULL;
         /* readers of post[v] in the replay: every successor that is not a loop head */
         uint32_t n = 0;
         const uint32_t *sc = draco_cfg_succs(cfg, v);
@@ -231,23 +275,12 @@ draco_status draco_fixpoint_replay(struct draco_actx *ax,
         uint32_t v = w->order[i];
         struct draco_astate *pre;
         uint32_t c = draco_wto_head_comp(w, v);
-        if (c != DRACO_CFG_NONE) {
+        if (c != DRACO_CFG_NONE)
             pre = ax->head_inv[c] ? draco_as_copy(ax, ax->head_inv[c]) : draco_as_new_bottom(ax);
-        } else if (v == cfg->entry) {
+        else if (v == cfg->entry)
             pre = draco_as_copy(ax, ax->entry);
-        } else {
-            pre = draco_as_new_bottom(ax);
-            uint32_t np = draco_cfg_pred_count(cfg, v);
-            const uint32_t *pr = draco_cfg_preds(cfg, v);
-            for (uint32_t k = 0; k < np && pre; k++) {
-                draco_as_join_into(ax, pre, ax->post[pr[k]]);
-                if (ax->post[pr[k]] && pr[k] != cfg->exit && ax->pending[pr[k]] &&
-                    --ax->pending[pr[k]] == 0) {
-                    draco_as_free(ax, ax->post[pr[k]]);
-                    ax->post[pr[k]] = NULL;
-                }
-            }
-        }
+        else
+            pre = preds_concat(ax, v, false, true);
         if (!pre)
             break;
         if (!pre->bottom)
@@ -255,14 +288,18 @@ draco_status draco_fixpoint_replay(struct draco_actx *ax,
         ax->visits++;
         if ((ax->visits & 255) == 0)
             draco_actx_time_ok(ax);
-        if (!pre->bottom)
-            draco_transfer_node(ax, v, pre);
-        draco_as_free(ax, ax->post[v]);
+        for (struct draco_astate *d = pre; d; d = d->alt)
+            if (!d->bottom)
+                draco_transfer_node(ax, v, d);
+        pre = draco_as_list_normalize(ax, pre, ax->max_disj);
+        draco_as_list_free(ax, ax->post[v]);
         ax->post[v] = pre;
         if (ax->pending[v] == 0 && v != cfg->exit) {
-            draco_as_free(ax, ax->post[v]);
+            draco_as_list_free(ax, ax->post[v]);
             ax->post[v] = NULL;
         }
     }
+    if (ax->post[cfg->exit])
+        ax->post[cfg->exit] = draco_as_list_collapse(ax, ax->post[cfg->exit]);
     return ax->status;
 }

@@ -43,9 +43,35 @@ void draco_as_print(struct draco_actx *ax, const struct draco_astate *s, struct 
             snprintf(name, sizeof name, "s[%d]", c->off);
         else
             snprintf(name, sizeof name, "s[%d...%d]", c->off, c->off + (int32_t)c->size - 1);
-        type_line(&raw, name, draco_as_types(s, &c->slot));
+        draco_typeset ts = draco_as_types(s, &c->slot);
+        if (ts != DRACO_TS_NUM)   /* numbers are covered by the byte runs below */
+            type_line(&raw, name, ts);
+    }
+    /* must-equal types among registers ("r2.type=r1.type"), unless both are one known type */
+    for (unsigned r = 1; r < DRACO_NREGS; r++) {
+        draco_typeset ts = draco_as_types(s, &ax->regs[r]);
+        if (draco_typeset_is_singleton(ts) || (ts & DRACO_TS(DRACO_TYPE_UNINIT)))
+            continue;
+        for (unsigned q = 0; q < r; q++)
+            if (draco_types_same_type(&s->types, ax->regs[r].tvar, ax->regs[q].tvar)) {
+                draco_sb_printf(&raw, "r%u.type=r%u.type\n", r, q);
+                break;
+            }
     }
     draco_zone_print(&s->zone, draco_var_name, ax, &raw);
+    /* known-numeric stack bytes, as PREVAIL prints them */
+    for (uint32_t i = 0; i < ax->total_stack;) {
+        if (!draco_bitset_test(s->stack->num, i)) {
+            i++;
+            continue;
+        }
+        uint32_t j = i + (uint32_t)draco_bitset_run(s->stack->num, i, ax->total_stack);
+        if (j - i == 1)
+            draco_sb_printf(&raw, "s[%u].type=number\n", i);
+        else
+            draco_sb_printf(&raw, "s[%u...%u].type=number\n", i, j - 1);
+        i = j;
+    }
     /* split, sort, emit */
     const char *text = draco_sb_str(&raw);
     size_t n = 0;
@@ -57,7 +83,8 @@ void draco_as_print(struct draco_actx *ax, const struct draco_astate *s, struct 
         draco_sb_puts(sb, text);
     } else {
         size_t k = 0;
-        for (char *tok = strtok(copy, "\n"); tok && k <= n; tok = strtok(NULL, "\n"))
+        char *save = NULL;
+        for (char *tok = strtok_r(copy, "\n", &save); tok && k <= n; tok = strtok_r(NULL, "\n", &save))
             if (*tok)
                 lines[k++] = tok;
         qsort(lines, k, sizeof *lines, cmp_str);
@@ -69,18 +96,4 @@ void draco_as_print(struct draco_actx *ax, const struct draco_astate *s, struct 
     free(lines);
     free(copy);
     draco_sb_fini(&raw);
-    /* numeric stack bytes */
-    bool any = false;
-    for (uint32_t i = 0; i < ax->total_stack;) {
-        if (!draco_bitset_test(s->stack->num, i)) {
-            i++;
-            continue;
-        }
-        uint32_t j = i + (uint32_t)draco_bitset_run(s->stack->num, i, ax->total_stack);
-        draco_sb_printf(sb, "%s[%u...%u]", any ? ", " : "Stack: Numbers -> {", i, j - 1);
-        any = true;
-        i = j;
-    }
-    if (any)
-        draco_sb_puts(sb, "}\n");
 }

@@ -55,6 +55,7 @@ void draco_slot_havoc(struct draco_actx *ax, struct draco_astate *s, struct drac
         return;
     types_status(ax, draco_types_havoc(&s->types, slot->tvar));
     draco_slot_forget_kinds(ax, s, slot, DRACO_TS_NONE, false);
+    draco_slot_set_tz(s, slot, 0);
 }
 
 void draco_slot_set_type(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *slot,
@@ -64,6 +65,7 @@ void draco_slot_set_type(struct draco_actx *ax, struct draco_astate *s, struct d
         return;
     types_status(ax, draco_types_assign_const(&s->types, slot->tvar, DRACO_TS(t)));
     draco_slot_forget_kinds(ax, s, slot, DRACO_TS_NONE, false);
+    draco_slot_set_tz(s, slot, 0);
 }
 
 void draco_slot_copy(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *dst,
@@ -72,10 +74,20 @@ void draco_slot_copy(struct draco_actx *ax, struct draco_astate *s, struct draco
     if (s->bottom || dst == src)
         return;
     draco_typeset ts = draco_as_types(s, src);
+    draco_slot_set_tz(s, dst, draco_slot_tz(ax, s, src));
     types_status(ax, draco_types_assign_var(&s->types, dst->tvar, src->tvar));
     for (unsigned k = 0; k < DRACO_VK_COUNT; k++) {
         bool wanted = k == DRACO_VK_UVAL || kind_in_types((enum draco_vk)k, ts);
-        if (wanted && src->var[k] != DRACO_VAR_NONE) {
+        if (wanted && !(ts & DRACO_TS(DRACO_TYPE_UNINIT))) {
+            /* allocate the source's variable even when unconstrained: the copy stays equal */
+            uint32_t sv = draco_vslot_var(ax, src, (enum draco_vk)k);
+            uint32_t d = draco_vslot_var(ax, dst, (enum draco_vk)k);
+            if (s->bottom)
+                return;
+            draco_status st = draco_zone_copy_var(&ax->dctx, &s->zone, d, sv);
+            if (st != DRACO_OK)
+                draco_actx_fail(ax, st, "zone copy failed");
+        } else if (wanted && src->var[k] != DRACO_VAR_NONE) {
             uint32_t d = draco_vslot_var(ax, dst, (enum draco_vk)k);
             if (s->bottom)
                 return;
@@ -181,4 +193,49 @@ void draco_slot_set_num_width(struct draco_actx *ax, struct draco_astate *s, str
     draco_slot_set_num_views(ax, s, slot, &a, &b);
     draco_itv_fini(&a);
     draco_itv_fini(&b);
+}
+
+void draco_slot_align(struct draco_actx *ax, struct draco_astate *s, unsigned r)
+{
+    unsigned tz = s->bottom ? 0 : s->tz[r];
+    if (!tz || draco_as_types(s, &ax->regs[r]) != DRACO_TS_NUM)
+        return;
+    struct draco_vslot *R = &ax->regs[r];
+    int64_t m = tz >= 62 ? (int64_t)1 << 62 : (int64_t)1 << tz;
+    for (int k = 0; k < 2 && !s->bottom; k++) {
+        uint32_t v = R->var[k == 0 ? DRACO_VK_SVAL : DRACO_VK_UVAL];
+        if (v == DRACO_VAR_NONE)
+            continue;
+        struct draco_bound_pair b = draco_zone_bound(&s->zone, v);
+        if (b.empty)
+            continue;
+        /* [lb, ub] -> [ceil(lb / m) * m, floor(ub / m) * m] for finite bounds (|b| <= 2^65) */
+        const draco_i128 lim = (draco_i128)1 << 65;
+        if (draco_zone_is_finite_i128(b.lb) && b.lb > -lim && b.lb < lim) {
+            draco_i128 q = b.lb / m, lo = q * m;
+            if (lo < b.lb)
+                lo += m;
+            if (lo != b.lb) {
+                struct draco_linexpr e = {0};   /* lo - v <= 0 */
+                e.nterms = 1;
+                e.terms[0].var = v;
+                e.terms[0].coef = -1;
+                e.cst = lo;
+                draco_as_add_lin(ax, s, &e, DRACO_CONS_LEQ);
+            }
+        }
+        if (!s->bottom && draco_zone_is_finite_i128(b.ub) && b.ub > -lim && b.ub < lim) {
+            draco_i128 q = b.ub / m, hi = q * m;
+            if (hi > b.ub)
+                hi -= m;
+            if (hi != b.ub) {
+                struct draco_linexpr e = {0};   /* v - hi <= 0 */
+                e.nterms = 1;
+                e.terms[0].var = v;
+                e.terms[0].coef = 1;
+                e.cst = -hi;
+                draco_as_add_lin(ax, s, &e, DRACO_CONS_LEQ);
+            }
+        }
+    }
 }

@@ -98,6 +98,14 @@ void draco_stack_kill(struct draco_actx *ax, struct draco_astate *s, int64_t lo,
     k->ncells = o;
 }
 
+static void cell_add(struct draco_actx *ax, struct draco_astate *s, uint32_t ci);
+
+void draco_stack_cell_add(struct draco_actx *ax, struct draco_astate *s, uint32_t ci)
+{
+    if (!s->bottom)
+        cell_add(ax, s, ci);
+}
+
 /* Adds cell index ci to the live list (kept sorted by (off, size)). */
 static void cell_add(struct draco_actx *ax, struct draco_astate *s, uint32_t ci)
 {
@@ -197,18 +205,15 @@ void draco_stack_store_weak(struct draco_actx *ax, struct draco_astate *s, int64
         draco_stack_mark(ax, s, lo, hi, false);
 }
 
-/* A constant number cell covering [off, off+w): extracts the bytes (little endian). */
-static bool load_from_constant(struct draco_actx *ax, struct draco_astate *s, int64_t off, unsigned w,
-                               uint64_t *out)
+/* Byte b of the stack when a live number cell with a constant value covers it. */
+static bool const_byte(struct draco_actx *ax, const struct draco_astate *s, int64_t b, uint8_t *out)
 {
     const struct draco_stack *k = s->stack;
     for (uint32_t i = 0; i < k->ncells; i++) {
         struct draco_cell_info *c = ax->cells.data[k->cells[i]];
-        if (c->off > off)
+        if (c->off > b)
             break;
-        if (c->off + (int64_t)c->size < off + (int64_t)w)
-            continue;
-        if (draco_as_types(s, &c->slot) != DRACO_TS_NUM)
+        if (c->off + (int64_t)c->size <= b || draco_as_types(s, &c->slot) != DRACO_TS_NUM)
             continue;
         draco_itv sv, uv;
         draco_itv_init(&sv);
@@ -220,14 +225,27 @@ static bool load_from_constant(struct draco_actx *ax, struct draco_astate *s, in
         draco_itv_fini(&uv);
         if (!ok)
             continue;
-        unsigned shift = (unsigned)(off - c->off) * 8;
-        v >>= shift;
-        if (w < 8)
-            v &= (1ull << (8 * w)) - 1;
-        *out = v;
+        unsigned idx = ax->opts.big_endian ? (unsigned)(c->off + (int64_t)c->size - 1 - b) : (unsigned)(b - c->off);
+        *out = (uint8_t)(v >> (8 * idx));
         return true;
     }
     return false;
+}
+
+/* [off, off+w) assembled from constant number cells (byte order of the machine). */
+static bool load_from_constant(struct draco_actx *ax, const struct draco_astate *s, int64_t off, unsigned w,
+                               uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < w; i++) {
+        uint8_t byte;
+        if (!const_byte(ax, s, off + i, &byte))
+            return false;
+        unsigned idx = ax->opts.big_endian ? w - 1 - i : i;
+        v |= (uint64_t)byte << (8 * idx);
+    }
+    *out = v;
+    return true;
 }
 
 void draco_stack_load(struct draco_actx *ax, struct draco_astate *s, int64_t off, unsigned w,
@@ -365,4 +383,25 @@ void draco_stack_numsize_kill(struct draco_actx *ax, struct draco_astate *s, int
         if (overlap)
             draco_stack_refresh_numsize(ax, s, R);
     }
+}
+
+bool draco_stack_value_range(struct draco_actx *ax, const struct draco_astate *s, int64_t off, unsigned w,
+                             draco_itv *u)
+{
+    if (s->bottom || off < 0 || off + w > ax->total_stack)
+        return false;
+    struct draco_vslot *cell = draco_stack_find(ax, s, (int32_t)off, w);
+    if (cell && draco_as_types(s, cell) == DRACO_TS_NUM) {
+        draco_itv sv;
+        draco_itv_init(&sv);
+        draco_slot_num_views(ax, s, cell, &sv, u);
+        draco_itv_fini(&sv);
+        return true;
+    }
+    uint64_t v;
+    if (draco_stack_all_numeric(ax, s, off, off + w) && load_from_constant(ax, s, off, w, &v)) {
+        draco_itv_set_u64(u, v);
+        return true;
+    }
+    return false;
 }

@@ -84,6 +84,7 @@ static struct draco_astate *state_alloc(struct draco_actx *ax)
         return NULL;
     }
     memset(s, 0, sizeof *s);
+    s->alt = NULL;
     if (++ax->live_states > ax->peak_states)
         ax->peak_states = ax->live_states;
     return s;
@@ -122,6 +123,7 @@ struct draco_astate *draco_as_copy(struct draco_actx *ax, const struct draco_ast
     if (!s)
         return NULL;
     s->bottom = src->bottom;
+    memcpy(s->tz, src->tz, sizeof s->tz);
     draco_types_copy(&s->types, &src->types);
     draco_zone_init_top(&s->zone);
     draco_zone_assign_copy(&s->zone, &src->zone);
@@ -155,10 +157,75 @@ void draco_as_free(struct draco_actx *ax, struct draco_astate *s)
     ax->live_states--;
 }
 
+void draco_as_list_free(struct draco_actx *ax, struct draco_astate *s)
+{
+    while (s) {
+        struct draco_astate *n = s->alt;
+        s->alt = NULL;
+        draco_as_free(ax, s);
+        s = n;
+    }
+}
+
+struct draco_astate *draco_as_list_copy(struct draco_actx *ax, const struct draco_astate *s)
+{
+    struct draco_astate *head = NULL, **tail = &head;
+    for (; s; s = s->alt) {
+        struct draco_astate *c = draco_as_copy(ax, s);
+        if (!c) {
+            draco_as_list_free(ax, head);
+            return NULL;
+        }
+        *tail = c;
+        tail = &c->alt;
+    }
+    return head;
+}
+
+struct draco_astate *draco_as_list_collapse(struct draco_actx *ax, struct draco_astate *s)
+{
+    if (!s)
+        return draco_as_new_bottom(ax);
+    struct draco_astate *rest = s->alt;
+    s->alt = NULL;
+    for (struct draco_astate *r = rest; r; r = r->alt)
+        draco_as_join_into(ax, s, r);
+    draco_as_list_free(ax, rest);
+    return s;
+}
+
+struct draco_astate *draco_as_list_normalize(struct draco_actx *ax, struct draco_astate *s, unsigned max)
+{
+    struct draco_astate *head = NULL, **tail = &head, *bottom = NULL;
+    unsigned n = 0;
+    while (s) {
+        struct draco_astate *next = s->alt;
+        s->alt = NULL;
+        if (s->bottom) {
+            if (!bottom)
+                bottom = s;
+            else
+                draco_as_free(ax, s);
+        } else {
+            *tail = s;
+            tail = &s->alt;
+            n++;
+        }
+        s = next;
+    }
+    if (!head)
+        return bottom ? bottom : draco_as_new_bottom(ax);
+    draco_as_free(ax, bottom);
+    if (n > max)
+        head = draco_as_list_collapse(ax, head);
+    return head;
+}
+
 /* Replaces a by a copy of b. */
 static void state_assign(struct draco_actx *ax, struct draco_astate *a, const struct draco_astate *b)
 {
     a->bottom = b->bottom;
+    memcpy(a->tz, b->tz, sizeof a->tz);
     draco_types_assign_state(&a->types, &b->types);
     draco_zone_assign_copy(&a->zone, &b->zone);
     if (b->stack)
@@ -330,6 +397,9 @@ void draco_as_join_into(struct draco_actx *ax, struct draco_astate *a, const str
     check_status(ax, draco_zone_join_into(&ax->dctx, &a->zone, &b->zone), "zone join");
     check_status(ax, draco_types_join_into(&a->types, &b->types), "type join");
     stack_join(ax, a, b);
+    for (unsigned r = 0; r < DRACO_NREGS; r++)
+        if (b->tz[r] < a->tz[r])
+            a->tz[r] = b->tz[r];
     for (size_t i = 0; i < ri.len; i++) {
         draco_as_meet_itv(ax, a, ri.data[i].var, &ri.data[i].itv);
         draco_itv_fini(&ri.data[i].itv);
@@ -350,6 +420,9 @@ void draco_as_widen_into(struct draco_actx *ax, struct draco_astate *a, const st
     check_status(ax, draco_zone_widen_into(&ax->dctx, &a->zone, &b->zone), "zone widen");
     check_status(ax, draco_types_widen_into(&a->types, &b->types), "type widen");
     stack_join(ax, a, b);
+    for (unsigned r = 0; r < DRACO_NREGS; r++)
+        if (b->tz[r] < a->tz[r])
+            a->tz[r] = b->tz[r];
 }
 
 void draco_as_meet_into(struct draco_actx *ax, struct draco_astate *a, const struct draco_astate *b)
@@ -360,6 +433,9 @@ void draco_as_meet_into(struct draco_actx *ax, struct draco_astate *a, const str
         draco_as_set_bottom(ax, a);
         return;
     }
+    for (unsigned r = 0; r < DRACO_NREGS; r++)
+        if (b->tz[r] > a->tz[r])
+            a->tz[r] = b->tz[r];
     check_status(ax, draco_zone_meet_into(&ax->dctx, &a->zone, &b->zone), "zone meet");
     check_status(ax, draco_types_meet_into(&a->types, &b->types), "type meet");
     if (draco_zone_is_bottom(&a->zone) || draco_types_is_bottom(&a->types)) {
@@ -397,6 +473,9 @@ bool draco_as_leq(struct draco_actx *ax, const struct draco_astate *a, const str
         return false;
     if (!draco_types_leq(&a->types, &b->types))
         return false;
+    for (unsigned r = 0; r < DRACO_NREGS; r++)
+        if (a->tz[r] < b->tz[r])
+            return false;
     if (a->stack != b->stack && !draco_bitset_is_subset(b->stack->num, a->stack->num, ax->nwords))
         return false;
     return draco_zone_leq(&ax->dctx, &a->zone, &b->zone);
@@ -412,7 +491,6 @@ struct draco_astate *draco_as_new_entry(struct draco_actx *ax)
     struct draco_vslot *r10 = &ax->regs[10];
     draco_slot_set_type(ax, s, r10, DRACO_TYPE_STACK);
     draco_as_set_cst(ax, s, draco_vslot_var(ax, r10, DRACO_VK_STACK_OFF), ax->total_stack);
-    draco_as_set_cst(ax, s, draco_vslot_var(ax, r10, DRACO_VK_STACK_NUMSIZE), 0);
     draco_as_set_range(ax, s, draco_vslot_var(ax, r10, DRACO_VK_UVAL), ax->total_stack, ax->ptr_max);
     if (ax->ctxd && ax->ctxd->size > 0) {
         struct draco_vslot *r1 = &ax->regs[1];

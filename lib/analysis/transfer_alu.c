@@ -119,6 +119,18 @@ static void num_binop(struct draco_actx *ax, struct draco_astate *s, const struc
             else
                 draco_itv_sub(&exact, &a.s, &b.s);
             rel = itv_within(&exact, INT64_MIN, INT64_MAX) && !draco_itv_is_bottom(&exact);
+        } else if (!in->src_is_reg) {
+            /* the immediate as a 32-bit signed amount: w1 += -1 is w1 - 1 when it cannot wrap */
+            draco_itv k;
+            draco_itv_init(&k);
+            draco_itv_set_i64(&k, (int32_t)in->imm);
+            if (op == DRACO_ITV_ADD)
+                draco_itv_add(&exact, &a.u, &k);
+            else
+                draco_itv_sub(&exact, &a.u, &k);
+            draco_itv_fini(&k);
+            rel = itv_within(&a.u, 0, UINT32_MAX) && itv_within(&exact, 0, UINT32_MAX) &&
+                  !draco_itv_is_bottom(&exact);
         } else {
             if (op == DRACO_ITV_ADD)
                 draco_itv_add(&exact, &a.u, &b.u);
@@ -137,7 +149,7 @@ static void num_binop(struct draco_actx *ax, struct draco_astate *s, const struc
                 uint32_t sv = draco_vslot_var(ax, &ax->regs[in->src], (enum draco_vk)src);
                 draco_as_assign_sum(ax, s, dv, dv, 1, sv, sign, 0);
             } else {
-                draco_as_assign_var(ax, s, dv, dv, sign * in->imm);
+                draco_as_assign_var(ax, s, dv, dv, sign * (w == 64 ? in->imm : (int64_t)(int32_t)in->imm));
             }
             draco_as_meet_itv(ax, s, dv, w == 64 ? &rs : &ru);
             /* the other view */
@@ -169,7 +181,7 @@ static void ptr_offset_add(struct draco_actx *ax, struct draco_astate *s, const 
     operand_views(ax, s, in, &b);
     uint32_t sv = in->src_is_reg ? draco_vslot_var(ax, &ax->regs[in->src], DRACO_VK_SVAL) : DRACO_VAR_NONE;
     for (unsigned t = DRACO_TYPE_CTX; t < DRACO_TYPE_COUNT; t++) {
-        if (!(td & DRACO_TS(t)) || !(DRACO_TS_PTR & DRACO_TS(t)))
+        if (!(td & DRACO_TS(t)) || !(DRACO_TS_ARITH & DRACO_TS(t)))
             continue;
         enum draco_vk ks[2];
         draco_type_kinds((draco_type)t, ks);
@@ -223,15 +235,37 @@ static void transfer_add_sub(struct draco_actx *ax, const struct draco_ir_insn *
         return;
     }
     if (!in->is64) {
+        if (!add && S && draco_typeset_is_singleton(td) && td == ts && (td & DRACO_TS_SINGLETON_PTR)) {
+            /* 32-bit difference of two pointers into one region: the offsets' difference,
+             * truncated to 32 bits (no address bits leak) */
+            draco_type t = (draco_type)__builtin_ctz(td);
+            enum draco_vk ks[2];
+            draco_type_kinds(t, ks);
+            struct draco_linexpr e = {0};
+            e.nterms = 2;
+            e.terms[0].var = draco_vslot_var(ax, D, ks[0]);
+            e.terms[0].coef = 1;
+            e.terms[1].var = draco_vslot_var(ax, S, ks[0]);
+            e.terms[1].coef = -1;
+            draco_itv d, z;
+            draco_itv_init(&d);
+            draco_itv_init(&z);
+            draco_as_eval(ax, s, &e, &d);
+            draco_itv_zext(&z, &d, 32);
+            draco_slot_set_num_views(ax, s, D, &z, &z);
+            draco_itv_fini(&d);
+            draco_itv_fini(&z);
+            return;
+        }
         draco_slot_havoc(ax, s, D);
         return;
     }
-    bool td_ok = td && !(td & ~DRACO_TS_PTR_OR_NUM);
-    if (td_ok && (td & DRACO_TS_PTR) && is_num(ts)) {
+    bool td_ok = td && !(td & ~DRACO_TS_ARITH_OR_NUM);
+    if (td_ok && (td & DRACO_TS_ARITH) && is_num(ts)) {
         ptr_offset_add(ax, s, in, D, td, add ? 1 : -1);
         return;
     }
-    if (add && is_num(td) && ts && !(ts & ~DRACO_TS_PTR) && S) {
+    if (add && is_num(td) && ts && !(ts & ~DRACO_TS_ARITH) && S) {
         /* number + pointer: the result is the pointer moved by the number */
         uint32_t dsv = draco_vslot_var(ax, D, DRACO_VK_SVAL);
         draco_itv n, u, r;
@@ -366,6 +400,21 @@ static void transfer_movsx(struct draco_actx *ax, const struct draco_ir_insn *in
         draco_itv_set_i64(&a.s, in->imm);
         draco_itv_set_u64(&a.u, (uint64_t)in->imm);
     }
+    if (in->src_is_reg) {
+        /* a value that already fits the narrow signed range is unchanged (64-bit result), or
+         * unchanged if also non-negative (32-bit result): keep its relations */
+        draco_itv lim;
+        draco_itv_init(&lim);
+        draco_itv_set_width_range(&lim, bits, true);
+        bool fits = !draco_itv_is_bottom(&a.s) && draco_itv_leq(&a.s, &lim) &&
+                    (in->is64 || draco_num_sgn(&a.s.lb) >= 0);
+        draco_itv_fini(&lim);
+        if (fits) {
+            draco_slot_copy(ax, s, D, &ax->regs[in->src]);
+            views_fini(&a);
+            return;
+        }
+    }
     draco_itv r, u;
     draco_itv_init(&r);
     draco_itv_init(&u);
@@ -382,10 +431,85 @@ static void transfer_movsx(struct draco_actx *ax, const struct draco_ir_insn *in
     views_fini(&a);
 }
 
+static unsigned ctz64(uint64_t v)
+{
+    return v ? (unsigned)__builtin_ctzll(v) : 63;
+}
+
+/* Known trailing zero bits of the result of `in` from those of its operands (0 = unknown). */
+static unsigned result_tz(const struct draco_ir_insn *in, unsigned td, unsigned ts)
+{
+    unsigned w = in->is64 ? 64 : 32, r = 0;
+    int64_t k = in->imm;
+    switch ((enum draco_bin_op)in->op) {
+    case DRACO_BIN_MOV: r = ts; break;
+    case DRACO_BIN_ADD:
+    case DRACO_BIN_SUB:
+    case DRACO_BIN_OR:
+    case DRACO_BIN_XOR: r = td < ts ? td : ts; break;
+    case DRACO_BIN_AND: r = td > ts ? td : ts; break;
+    case DRACO_BIN_MUL: r = td + ts; break;
+    case DRACO_BIN_LSH:
+        if (!in->src_is_reg && k >= 0 && (uint64_t)k < w)
+            r = td + (unsigned)k;
+        break;
+    case DRACO_BIN_RSH:
+    case DRACO_BIN_ARSH:
+        if (!in->src_is_reg && k >= 0 && (uint64_t)k < w && (unsigned)k <= td)
+            r = td - (unsigned)k;
+        break;
+    case DRACO_BIN_UDIV:
+    case DRACO_BIN_SDIV:
+    case DRACO_BIN_UMOD:
+    case DRACO_BIN_SMOD:
+    case DRACO_BIN_MOVSX8:
+    case DRACO_BIN_MOVSX16:
+    case DRACO_BIN_MOVSX32:
+        break;
+    }
+    if (r > w - 1)
+        r = w - 1;
+    return r;
+}
+
+static void transfer_bin_values(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
+
 void draco_transfer_bin(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s)
 {
     if (s->bottom)
         return;
+    unsigned td = s->tz[in->dst];
+    unsigned ts = in->src_is_reg ? s->tz[in->src] : ctz64(in->is64 ? (uint64_t)in->imm : (uint32_t)in->imm);
+    struct draco_ir_insn shift = *in;
+    if (in->src_is_reg && (in->op == DRACO_BIN_LSH || in->op == DRACO_BIN_RSH || in->op == DRACO_BIN_ARSH)) {
+        /* a shift by a register holding a known amount aligns like a shift by that constant */
+        draco_itv sv, uv;
+        draco_itv_init(&sv);
+        draco_itv_init(&uv);
+        draco_slot_num_views(ax, s, &ax->regs[in->src], &sv, &uv);
+        uint64_t k;
+        if (draco_as_types(s, &ax->regs[in->src]) == DRACO_TS_NUM && draco_itv_singleton_u64(&uv, &k)) {
+            shift.src_is_reg = false;
+            shift.imm = (int64_t)(k & (in->is64 ? 63 : 31));
+        }
+        draco_itv_fini(&sv);
+        draco_itv_fini(&uv);
+    }
+    transfer_bin_values(ax, in, s);
+    if (!s->bottom) {
+        s->tz[in->dst] = draco_as_types(s, &ax->regs[in->dst]) == DRACO_TS_NUM ? (uint8_t)result_tz(&shift, td, ts) : 0;
+        if (s->tz[in->dst] && in->op != DRACO_BIN_MOV)
+            draco_slot_align(ax, s, in->dst);   /* x << 32 <= 2^64 - 2^32 */
+    }
+}
+
+static void transfer_bin_values(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s)
+{
+    if (in->src_is_reg && in->src == in->dst && (in->op == DRACO_BIN_SUB || in->op == DRACO_BIN_XOR) &&
+        draco_as_types(s, &ax->regs[in->dst]) == DRACO_TS_NUM) {
+        draco_slot_set_num_range(ax, s, &ax->regs[in->dst], 0, 0);   /* x - x = x ^ x = 0 */
+        return;
+    }
     switch ((enum draco_bin_op)in->op) {
     case DRACO_BIN_MOV:
         transfer_mov(ax, in, s);
@@ -423,6 +547,21 @@ void draco_transfer_bin(struct draco_actx *ax, const struct draco_ir_insn *in, s
     if (!is_num(td) || !is_num(ts)) {
         draco_slot_havoc(ax, s, &ax->regs[in->dst]);
         return;
+    }
+    if (op == DRACO_ITV_AND && !in->src_is_reg && in->imm > 0 && ((uint64_t)in->imm & ((uint64_t)in->imm + 1)) == 0) {
+        /* x & (2^k - 1) is x itself when x already fits: keep x and its relations */
+        draco_itv sv, uv, m;
+        draco_itv_init(&sv);
+        draco_itv_init(&uv);
+        draco_itv_init(&m);
+        draco_slot_num_views(ax, s, &ax->regs[in->dst], &sv, &uv);
+        draco_itv_set_range_u64(&m, 0, (uint64_t)in->imm);
+        bool fits = !draco_itv_is_bottom(&uv) && draco_itv_leq(&uv, &m);
+        draco_itv_fini(&sv);
+        draco_itv_fini(&uv);
+        draco_itv_fini(&m);
+        if (fits)
+            return;
     }
     num_binop(ax, s, in, op);
 }
@@ -471,7 +610,17 @@ void draco_transfer_un(struct draco_actx *ax, const struct draco_ir_insn *in, st
     }
     case DRACO_UN_LE16:
     case DRACO_UN_LE32:
-    case DRACO_UN_LE64: {
+    case DRACO_UN_LE64:
+        if (ax->opts.big_endian)
+            goto swap;   /* to little endian on a big-endian machine: a byte swap */
+        goto truncate;
+    case DRACO_UN_BE16:
+    case DRACO_UN_BE32:
+    case DRACO_UN_BE64:
+        if (!ax->opts.big_endian)
+            goto swap;
+        goto truncate;
+    truncate: {
         /* little-endian host: truncation to the width */
         unsigned bw = (unsigned)in->imm;
         if (bw != 16 && bw != 32 && bw != 64)
@@ -485,12 +634,10 @@ void draco_transfer_un(struct draco_actx *ax, const struct draco_ir_insn *in, st
         }
         break;
     }
-    case DRACO_UN_BE16:
-    case DRACO_UN_BE32:
-    case DRACO_UN_BE64:
     case DRACO_UN_SWAP16:
     case DRACO_UN_SWAP32:
-    case DRACO_UN_SWAP64: {
+    case DRACO_UN_SWAP64:
+    swap: {
         unsigned bw = (unsigned)in->imm;
         if (bw != 16 && bw != 32 && bw != 64)
             bw = 64;
@@ -509,7 +656,10 @@ void draco_transfer_un(struct draco_actx *ax, const struct draco_ir_insn *in, st
         break;
     }
     }
+    unsigned tz = s->tz[in->dst];
     draco_slot_set_num_views(ax, s, D, &rs, &ru);
+    if (!s->bottom && in->op == DRACO_UN_NEG)
+        s->tz[in->dst] = (uint8_t)tz;
     draco_itv_fini(&rs);
     draco_itv_fini(&ru);
     views_fini(&a);

@@ -303,6 +303,18 @@ void draco_transfer_packet(struct draco_actx *ax, const struct draco_ir_insn *in
         draco_slot_havoc(ax, s, &ax->regs[r]);
 }
 
+/* The current r10 stack offset when it is a known stack pointer. */
+static bool r10_offset(struct draco_actx *ax, const struct draco_astate *s, int64_t *out)
+{
+    if (draco_as_reg_types(ax, s, 10) != DRACO_TS(DRACO_TYPE_STACK))
+        return false;
+    struct draco_bound_pair b = draco_zone_bound(&s->zone, draco_reg_var(ax, 10, DRACO_VK_STACK_OFF));
+    if (b.empty || b.lb != b.ub || b.lb < 0 || b.lb > (draco_i128)ax->total_stack)
+        return false;
+    *out = (int64_t)b.lb;
+    return true;
+}
+
 /* Forgets the bytes of the frame whose r10 is at `top`. */
 static void frame_clear(struct draco_actx *ax, struct draco_astate *s, uint32_t top)
 {
@@ -312,16 +324,16 @@ static void frame_clear(struct draco_actx *ax, struct draco_astate *s, uint32_t 
     draco_stack_numsize_kill(ax, s, lo, top);
 }
 
-static void set_r10(struct draco_actx *ax, struct draco_astate *s, uint32_t top)
+/* r10 moves by `delta` bytes (relationally, like PREVAIL's r10 -= frame size). */
+static void move_r10(struct draco_actx *ax, struct draco_astate *s, int64_t delta)
 {
     struct draco_vslot *r10 = &ax->regs[10];
     uint32_t off = draco_vslot_var(ax, r10, DRACO_VK_STACK_OFF);
-    uint32_t ns = draco_vslot_var(ax, r10, DRACO_VK_STACK_NUMSIZE);
     uint32_t uv = draco_vslot_var(ax, r10, DRACO_VK_UVAL);
-    draco_slot_set_type(ax, s, r10, DRACO_TYPE_STACK);
-    draco_as_set_cst(ax, s, off, top);
-    draco_as_set_cst(ax, s, ns, 0);
-    draco_as_set_range(ax, s, uv, top, ax->ptr_max);
+    draco_as_assign_var(ax, s, off, off, delta);
+    draco_as_assign_var(ax, s, uv, uv, delta);
+    if (r10->var[DRACO_VK_STACK_NUMSIZE] != DRACO_VAR_NONE)
+        draco_as_forget(ax, s, r10->var[DRACO_VK_STACK_NUMSIZE]);
 }
 
 void draco_transfer_call_local(struct draco_actx *ax, uint32_t v, struct draco_astate *s)
@@ -335,9 +347,13 @@ void draco_transfer_call_local(struct draco_actx *ax, uint32_t v, struct draco_a
     }
     for (unsigned r = 6; r <= 9; r++)
         draco_slot_copy(ax, s, draco_saved_slot(ax, f, r), &ax->regs[r]);
-    uint32_t top = draco_frame_r10(ax, f);
-    frame_clear(ax, s, top);
-    set_r10(ax, s, top);
+    /* the callee's frame lies just below the caller's r10 (a stack pointer at a known offset in
+     * every real program; an unknown r10 only occurs with a constrained test entry state) */
+    int64_t cur;
+    if (r10_offset(ax, s, &cur)) {
+        frame_clear(ax, s, (uint32_t)(cur > (int64_t)ax->frame_size ? cur - ax->frame_size : 0));
+        move_r10(ax, s, -(int64_t)ax->frame_size);
+    }
 }
 
 void draco_transfer_exit(struct draco_actx *ax, uint32_t v, struct draco_astate *s)
@@ -347,8 +363,6 @@ void draco_transfer_exit(struct draco_actx *ax, uint32_t v, struct draco_astate 
     uint32_t f = ax->cfg->nodes[v].frame;
     if (f == 0)
         return;   /* the program's exit: nothing changes (r0 is checked) */
-    uint32_t parent = ax->cfg->frames[f].parent;
-    uint32_t top = draco_frame_r10(ax, f);
     for (unsigned r = 6; r <= 9; r++) {
         struct draco_vslot *sv = draco_saved_slot(ax, f, r);
         draco_slot_copy(ax, s, &ax->regs[r], sv);
@@ -356,8 +370,11 @@ void draco_transfer_exit(struct draco_actx *ax, uint32_t v, struct draco_astate 
     }
     for (unsigned r = 1; r <= 5; r++)
         draco_slot_havoc(ax, s, &ax->regs[r]);
-    frame_clear(ax, s, top);
-    set_r10(ax, s, draco_frame_r10(ax, parent));
+    int64_t cur;
+    if (r10_offset(ax, s, &cur)) {
+        frame_clear(ax, s, (uint32_t)cur);
+        move_r10(ax, s, (int64_t)ax->frame_size);
+    }
 }
 
 void draco_transfer_node(struct draco_actx *ax, uint32_t v, struct draco_astate *s)

@@ -131,7 +131,7 @@ static void refine_views(struct draco_actx *ax, struct draco_astate *s, const st
             bool exact = c->is64;
             if (!exact) {
                 if (sgn)
-                    exact = itv_in(&ls, 0, INT32_MAX) && (!R || itv_in(&rs, 0, INT32_MAX));
+                    exact = itv_in(&ls, INT32_MIN, INT32_MAX) && (!R || itv_in(&rs, INT32_MIN, INT32_MAX));
                 else
                     exact = itv_in(&lu, 0, UINT32_MAX) && (!R || itv_in(&ru, 0, UINT32_MAX));
             }
@@ -144,6 +144,32 @@ static void refine_views(struct draco_actx *ax, struct draco_astate *s, const st
                 uint32_t y = R ? draco_vslot_var(ax, R, kind) : DRACO_VAR_NONE;
                 if (!(R == L))
                     rel_constraint(ax, s, cop, x, y, k);
+                /* both operands in the same signed half: the signed and unsigned orders agree,
+                 * so the relation holds on the other view too (64-bit only) */
+                if (R && R != L && c->is64 && cop != DRACO_COND_EQ && cop != DRACO_COND_NE && !s->bottom &&
+                    ((itv_in(&ls, 0, INT64_MAX) && itv_in(&rs, 0, INT64_MAX)) ||
+                     (itv_in(&ls, INT64_MIN, -1) && itv_in(&rs, INT64_MIN, -1)))) {
+                    enum draco_vk other = sgn ? DRACO_VK_UVAL : DRACO_VK_SVAL;
+                    enum draco_cond_op oop = cop;
+                    switch (cop) {
+                    case DRACO_COND_LT: oop = DRACO_COND_SLT; break;
+                    case DRACO_COND_LE: oop = DRACO_COND_SLE; break;
+                    case DRACO_COND_GT: oop = DRACO_COND_SGT; break;
+                    case DRACO_COND_GE: oop = DRACO_COND_SGE; break;
+                    case DRACO_COND_SLT: oop = DRACO_COND_LT; break;
+                    case DRACO_COND_SLE: oop = DRACO_COND_LE; break;
+                    case DRACO_COND_SGT: oop = DRACO_COND_GT; break;
+                    case DRACO_COND_SGE: oop = DRACO_COND_GE; break;
+                    case DRACO_COND_ALWAYS:
+                    case DRACO_COND_EQ:
+                    case DRACO_COND_NE:
+                    case DRACO_COND_SET:
+                    case DRACO_COND_NSET:
+                        break;
+                    }
+                    if (oop != DRACO_COND_SET && oop != DRACO_COND_NSET)
+                        rel_constraint(ax, s, oop, draco_vslot_var(ax, L, other), draco_vslot_var(ax, R, other), 0);
+                }
                 if (cop == DRACO_COND_EQ && !s->bottom) {
                     /* equality holds on the other view too */
                     enum draco_vk other = DRACO_VK_SVAL;
@@ -156,7 +182,12 @@ static void refine_views(struct draco_actx *ax, struct draco_astate *s, const st
                 }
             }
         }
-        /* reduce each register's views by the other */
+        /* bounds rounded to the registers' alignment (x in [8, 127], x % 8 == 0 -> [8, 120]) */
+        if (!s->bottom)
+            draco_slot_align(ax, s, c->left);
+        if (!s->bottom && R && R != L)
+            draco_slot_align(ax, s, c->right);
+        /* reduce each register's views by the other; a value in [0, INT64_MAX] has equal views */
         if (!s->bottom) {
             draco_slot_num_views(ax, s, L, &ls, &lu);
             if (draco_itv_is_bottom(&ls) || draco_itv_is_bottom(&lu)) {
@@ -164,6 +195,8 @@ static void refine_views(struct draco_actx *ax, struct draco_astate *s, const st
             } else {
                 draco_as_meet_itv(ax, s, L->var[DRACO_VK_SVAL], &ls);
                 draco_as_meet_itv(ax, s, L->var[DRACO_VK_UVAL], &lu);
+                if (itv_in(&ls, 0, INT64_MAX))
+                    draco_as_add_eq(ax, s, L->var[DRACO_VK_SVAL], L->var[DRACO_VK_UVAL], 0);
             }
             if (R && R != L && !s->bottom) {
                 draco_slot_num_views(ax, s, R, &rs, &ru);
@@ -172,6 +205,8 @@ static void refine_views(struct draco_actx *ax, struct draco_astate *s, const st
                 } else {
                     draco_as_meet_itv(ax, s, R->var[DRACO_VK_SVAL], &rs);
                     draco_as_meet_itv(ax, s, R->var[DRACO_VK_UVAL], &ru);
+                    if (itv_in(&rs, 0, INT64_MAX))
+                        draco_as_add_eq(ax, s, R->var[DRACO_VK_SVAL], R->var[DRACO_VK_UVAL], 0);
                 }
             }
         }
@@ -291,7 +326,15 @@ void draco_transfer_assume(struct draco_actx *ax, const struct draco_cfg_cond *c
         case DRACO_COND_GE:
             break;
         }
-        if (op != DRACO_COND_NE && op != DRACO_COND_SET && op != DRACO_COND_NSET)
+        if (op != DRACO_COND_NE && op != DRACO_COND_SET && op != DRACO_COND_NSET) {
             rel_constraint(ax, s, op, x, y, 0);
+        } else if (op == DRACO_COND_NE) {
+            /* offsets differ: usable when one of them is a known constant */
+            struct draco_bound_pair bx = draco_zone_bound(&s->zone, x), by = draco_zone_bound(&s->zone, y);
+            if (!by.empty && by.lb == by.ub && by.lb >= INT64_MIN && by.lb <= INT64_MAX)
+                draco_as_add_neq_cst(ax, s, x, (int64_t)by.lb);
+            else if (!bx.empty && bx.lb == bx.ub && bx.lb >= INT64_MIN && bx.lb <= INT64_MAX)
+                draco_as_add_neq_cst(ax, s, y, (int64_t)bx.lb);
+        }
     }
 }

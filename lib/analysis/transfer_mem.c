@@ -178,6 +178,8 @@ void draco_transfer_atomic(struct draco_actx *ax, const struct draco_ir_insn *in
             draco_stack_load(ax, s, a, w, false, out);
         draco_stack_kill(ax, s, a, a + w);
         draco_stack_mark(ax, s, a, a + w, num);
+        if (!num)
+            draco_stack_numsize_kill(ax, s, a, a + w);
         return;
     }
     if (tb & DRACO_TS(DRACO_TYPE_STACK)) {

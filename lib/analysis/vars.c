@@ -242,6 +242,11 @@ static draco_status collect_thresholds(struct draco_actx *ax)
     t[n++] = (draco_i128)ax->opts.max_packet_size;
     for (size_t i = 0; ax->ir && i < ax->ir->n && n + 3 <= DRACO_MAX_THRESHOLDS; i++) {
         const struct draco_ir_insn *in = &ax->ir->insns[i];
+        if (in->kind == DRACO_IR_BIN && !in->src_is_reg && in->op == DRACO_BIN_AND && in->imm > 0) {
+            /* a mask bounds a counter as well as a comparison does */
+            t[n++] = in->imm;
+            continue;
+        }
         if (in->kind != DRACO_IR_JMP || in->op == DRACO_COND_ALWAYS || in->src_is_reg)
             continue;
         draco_i128 v = in->is64 ? (draco_i128)in->imm : (draco_i128)(uint32_t)in->imm;
@@ -282,6 +287,10 @@ draco_status draco_actx_init(struct draco_actx *ax, const struct draco_program *
                                opts->stack_frame_size, opts->max_call_frames,
                                (unsigned long long)opts->max_packet_size);
     ax->frame_size = opts->stack_frame_size;
+    ax->join_delay = opts->join_delay == 0 ? 1 : opts->join_delay > 1024 ? 1024 : opts->join_delay;
+    ax->max_disj = opts->max_disjuncts == 0 ? 1
+                   : opts->max_disjuncts > DRACO_MAX_DISJUNCTS_LIMIT ? DRACO_MAX_DISJUNCTS_LIMIT
+                                                                     : opts->max_disjuncts;
     ax->total_stack = opts->stack_frame_size * opts->max_call_frames;
     if (cfg->max_depth > opts->max_call_frames)
         return draco_error_set(err, DRACO_ERR_LIMIT, "too many call stack frames (%u > %u)",
@@ -327,7 +336,7 @@ void draco_actx_fini(struct draco_actx *ax)
 {
     if (ax->post) {
         for (uint32_t v = 0; v < ax->cfg->n_nodes; v++)
-            draco_as_free(ax, ax->post[v]);
+            draco_as_list_free(ax, ax->post[v]);
         free(ax->post);
     }
     if (ax->head_inv) {
@@ -362,4 +371,5 @@ void draco_analysis_opts_init(struct draco_analysis_opts *o)
     o->stack_frame_size = 512;
     o->max_call_frames = 8;
     o->max_packet_size = 65535;
+    o->setup_entry = true;
 }

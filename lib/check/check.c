@@ -35,6 +35,7 @@ static char *sb_dup(struct draco_arena *arena, struct draco_sb *sb)
 
 struct check_ctx {
     struct draco_actx *ax;
+    DRACO_VEC(struct draco_analysis_diag) notes;
     struct draco_arena *arena;
     struct diag_tmp *diags;
     size_t nd;
@@ -46,21 +47,13 @@ struct check_ctx {
     uint64_t max_loop;
 };
 
-/* Called by the replay with the final pre-state of every reachable node. */
-static void check_node(void *user, uint32_t v, const struct draco_astate *pre)
+/* Checks one disjunct of node v's pre-state; returns false after recording a failure. */
+static bool check_disjunct(struct check_ctx *k, uint32_t v, struct draco_astate *pre)
 {
-    struct check_ctx *k = user;
     struct draco_actx *ax = k->ax;
     const struct draco_cfg *cfg = ax->cfg;
-    if (k->invs) {
-        draco_sb_clear(&k->lab);
-        draco_sb_clear(&k->txt);
-        draco_cfg_node_label(cfg, v, &k->lab);
-        draco_as_print(ax, pre, &k->txt);
-        k->invs[k->ninv].label = sb_dup(k->arena, &k->lab);
-        k->invs[k->ninv].pre = sb_dup(k->arena, &k->txt);
-        k->ninv++;
-    }
+    if (pre->bottom)
+        return true;
     if (cfg->nodes[v].kind == DRACO_CFG_COUNTER) {
         draco_itv c;
         draco_itv_init(&c);
@@ -74,7 +67,6 @@ static void check_node(void *user, uint32_t v, const struct draco_astate *pre)
         }
         draco_itv_fini(&c);
     }
-    draco_assertions_of_node(ax, v, &k->as);
     for (unsigned i = 0; i < k->as.n; i++) {
         draco_sb_clear(&k->why);
         if (draco_assertion_check(ax, v, pre, &k->as.a[i], &k->why))
@@ -95,8 +87,176 @@ static void check_node(void *user, uint32_t v, const struct draco_astate *pre)
             if (!d->label || !d->message)
                 draco_actx_fail(ax, DRACO_ERR_NOMEM, "out of memory (diagnostics)");
         }
-        break;   /* first failure per node, as PREVAIL */
+        /* first failure per node, as PREVAIL; the path stops here (except at an exit, whose
+         * state is what the program returns with) */
+        bool keep = (cfg->nodes[v].kind == DRACO_CFG_INSN && cfg->nodes[v].insn->kind == DRACO_IR_EXIT) ||
+                    cfg->nodes[v].kind == DRACO_CFG_COUNTER;   /* checked after the fixpoint */
+        if (!keep)
+            draco_as_set_bottom(ax, pre);
+        return false;
     }
+    return true;
+}
+
+static bool is_assume(const struct draco_cfg *cfg, uint32_t v)
+{
+    const struct draco_cfg_node *n = &cfg->nodes[v];
+    return n->kind == DRACO_CFG_ASSUME || (n->kind == DRACO_CFG_INSN && n->insn->kind == DRACO_IR_ASSUME);
+}
+
+/* "Code becomes unreachable" for an assume whose reachable pre-state leads to bottom. */
+static void note_unreachable(struct check_ctx *k, uint32_t v, const struct draco_astate *pre)
+{
+    struct draco_actx *ax = k->ax;
+    const struct draco_cfg *cfg = ax->cfg;
+    struct draco_astate *post = draco_as_list_copy(ax, pre);
+    bool reachable = false;
+    for (struct draco_astate *d = post; d; d = d->alt) {
+        if (d->bottom)
+            continue;
+        draco_transfer_node(ax, v, d);
+        reachable |= !d->bottom;
+    }
+    draco_as_list_free(ax, post);
+    if (reachable)
+        return;
+    const struct draco_cfg_node *n = &cfg->nodes[v];
+    struct draco_cfg_cond c;
+    if (n->kind == DRACO_CFG_ASSUME) {
+        c = n->cond;
+    } else {
+        const struct draco_ir_insn *in = n->insn;
+        c = (struct draco_cfg_cond){.op = in->op, .left = in->dst, .right = in->src,
+                                    .right_is_reg = in->src_is_reg, .is64 = in->is64, .imm = in->imm};
+    }
+    draco_sb_clear(&k->lab);
+    draco_sb_clear(&k->txt);
+    draco_cfg_node_label(cfg, v, &k->lab);
+    draco_sb_printf(&k->txt, "assume r%u %s%s ", c.left, c.is64 ? "" : "w",
+                    draco_cond_op_str((enum draco_cond_op)c.op));
+    if (c.right_is_reg)
+        draco_sb_printf(&k->txt, "r%u", c.right);
+    else
+        draco_sb_printf(&k->txt, "%lld", (long long)c.imm);
+    struct draco_analysis_diag d = {.pc = n->pc == DRACO_CFG_NONE ? -1 : (int32_t)n->pc,
+                                    .label = sb_dup(k->arena, &k->lab),
+                                    .assertion = sb_dup(k->arena, &k->txt),
+                                    .message = "Code becomes unreachable"};
+    if (!d.label || !d.assertion || draco_vec_push(&k->notes, d) != 0)
+        draco_actx_fail(ax, DRACO_ERR_NOMEM, "out of memory (notes)");
+}
+
+/* Called by the replay with the final pre-state (a list of disjuncts) of every reachable node. */
+static void check_node(void *user, uint32_t v, struct draco_astate *pre)
+{
+    struct check_ctx *k = user;
+    struct draco_actx *ax = k->ax;
+    if (k->invs) {
+        struct draco_astate *all = draco_as_list_collapse(ax, draco_as_list_copy(ax, pre));
+        draco_sb_clear(&k->lab);
+        draco_sb_clear(&k->txt);
+        draco_cfg_node_label(ax->cfg, v, &k->lab);
+        if (all)
+            draco_as_print(ax, all, &k->txt);
+        draco_as_free(ax, all);
+        k->invs[k->ninv].label = sb_dup(k->arena, &k->lab);
+        k->invs[k->ninv].pre = sb_dup(k->arena, &k->txt);
+        k->ninv++;
+    }
+    draco_assertions_of_node(ax, v, &k->as);
+    for (struct draco_astate *d = pre; d; d = d->alt)
+        check_disjunct(k, v, d);
+    if (ax->opts.report_unreachable && is_assume(ax->cfg, v))
+        note_unreachable(k, v, pre);
+}
+
+/* The exit invariant as sorted constraint strings ({"_|_"} when unreachable). */
+static draco_status exit_post(struct draco_actx *ax, struct draco_arena *arena, struct draco_analysis_result *out)
+{
+    const struct draco_astate *ex = ax->post[ax->cfg->exit];
+    struct draco_sb sb;
+    draco_sb_init(&sb);
+    if (!ex || ex->bottom)
+        draco_sb_puts(&sb, "_|_\n");
+    else
+        draco_as_print(ax, ex, &sb);
+    size_t n = 0;
+    for (const char *p = draco_sb_str(&sb); *p; p++)
+        n += *p == '\n';
+    out->exit_post = draco_arena_alloc(arena, (n + 1) * sizeof *out->exit_post);
+    if (!out->exit_post) {
+        draco_sb_fini(&sb);
+        return draco_error_set(ax->err, DRACO_ERR_NOMEM, "out of memory (exit invariant)");
+    }
+    size_t k = 0;
+    const char *p = draco_sb_str(&sb);
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len && strncmp(p, "Stack: ", 7) != 0) {
+            char *line = draco_arena_strndup(arena, p, len);
+            if (!line) {
+                draco_sb_fini(&sb);
+                return draco_error_set(ax->err, DRACO_ERR_NOMEM, "out of memory (exit invariant)");
+            }
+            out->exit_post[k++] = line;
+        }
+        p += len + (e ? 1 : 0);
+    }
+    out->n_exit_post = k;
+    draco_sb_fini(&sb);
+    return DRACO_OK;
+}
+
+/* PREVAIL's tail-call chain limit: along any path of the DAG of loops (each outermost loop
+ * collapsed), at most 33 tail-call sites. Returns the first node exceeding it, or NONE. */
+static uint32_t tail_call_chain(struct draco_actx *ax, uint32_t *depth_out)
+{
+    const struct draco_cfg *cfg = ax->cfg;
+    const struct draco_wto *w = ax->wto;
+    uint32_t n = cfg->n_nodes, bad = DRACO_CFG_NONE, best = 0;
+    uint32_t *rep = malloc((size_t)n * sizeof *rep), *weight = calloc(n, sizeof *weight);
+    uint32_t *in = calloc(n, sizeof *in), *dp = calloc(n, sizeof *dp);
+    if (!rep || !weight || !in || !dp) {
+        draco_actx_fail(ax, DRACO_ERR_NOMEM, "out of memory (tail calls)");
+        goto done;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t c = w->comp[v], top = DRACO_CFG_NONE;
+        while (c != DRACO_CFG_NONE) {
+            top = c;
+            c = w->comps[c].parent;
+        }
+        rep[v] = top == DRACO_CFG_NONE ? v : w->comps[top].head;
+        const struct draco_ir_insn *insn = draco_cfg_node_insn(cfg, v);
+        if (!insn)
+            continue;
+        bool tail = insn->kind == DRACO_IR_CALLX;
+        if (insn->kind == DRACO_IR_CALL) {
+            const struct draco_helper_proto *p = draco_call_proto(ax, insn, NULL);
+            tail = p && p->ret == DRACO_RET_INTEGER_OR_NO_RETURN_IF_SUCCEED;
+        }
+        weight[rep[v]] += tail;
+    }
+    for (uint32_t i = 0; i < w->n; i++) {
+        uint32_t v = w->order[i], r = rep[v];
+        const uint32_t *pr = draco_cfg_preds(cfg, v);
+        for (uint32_t k = 0; k < draco_cfg_pred_count(cfg, v); k++)
+            if (rep[pr[k]] != r && dp[rep[pr[k]]] > in[r])
+                in[r] = dp[rep[pr[k]]];
+        dp[r] = in[r] + weight[r];
+        if (dp[r] > best)
+            best = dp[r];
+        if (dp[r] > 33 && bad == DRACO_CFG_NONE)
+            bad = v;
+    }
+done:
+    free(rep);
+    free(weight);
+    free(in);
+    free(dp);
+    *depth_out = best;
+    return bad;
 }
 
 static draco_status check_pass(struct draco_actx *ax, struct draco_arena *arena, struct draco_analysis_result *out)
@@ -118,6 +278,20 @@ static draco_status check_pass(struct draco_actx *ax, struct draco_arena *arena,
         st = draco_error_set(ax->err, DRACO_ERR_NOMEM, "out of memory (diagnostics)");
     if (st == DRACO_OK)
         st = draco_fixpoint_replay(ax, check_node, k);
+    uint32_t depth = 0, tv = st == DRACO_OK ? tail_call_chain(ax, &depth) : DRACO_CFG_NONE;
+    if (st == DRACO_OK)
+        st = ax->status;
+    if (st == DRACO_OK && tv != DRACO_CFG_NONE && k->nd < DRACO_MAX_DIAGS) {
+        struct diag_tmp *d = &k->diags[k->nd++];
+        draco_sb_clear(&k->lab);
+        draco_cfg_node_label(cfg, tv, &k->lab);
+        d->node = tv;
+        d->pc = cfg->nodes[tv].pc == DRACO_CFG_NONE ? -1 : (int32_t)cfg->nodes[tv].pc;
+        d->label = sb_dup(arena, &k->lab);
+        d->assertion = NULL;
+        d->message = draco_arena_printf(arena, "tail call chain depth exceeds 33 (%u)", depth);
+        k->failed = true;
+    }
     if (st == DRACO_OK) {
         qsort(k->diags, k->nd, sizeof *k->diags, diag_cmp);
         out->diags = k->nd ? draco_arena_alloc(arena, k->nd * sizeof *out->diags) : NULL;
@@ -136,6 +310,16 @@ static draco_status check_pass(struct draco_actx *ax, struct draco_arena *arena,
         out->invariants = k->invs;
         out->n_invariants = k->ninv;
         out->max_loop_count = k->max_loop;
+        if (k->notes.len) {
+            out->notes = draco_arena_alloc(arena, k->notes.len * sizeof *out->notes);
+            if (!out->notes)
+                st = draco_error_set(ax->err, DRACO_ERR_NOMEM, "out of memory (notes)");
+            else
+                memcpy(out->notes, k->notes.data, k->notes.len * sizeof *out->notes);
+            out->n_notes = out->notes ? k->notes.len : 0;
+        }
+        if (st == DRACO_OK && ax->opts.collect_exit_post)
+            st = exit_post(ax, arena, out);
         /* exit value of r0 */
         const struct draco_astate *ex = ax->post[cfg->exit];
         if (ex && !ex->bottom && ax->regs[0].var[DRACO_VK_SVAL] != DRACO_VAR_NONE) {
@@ -153,6 +337,7 @@ static draco_status check_pass(struct draco_actx *ax, struct draco_arena *arena,
     draco_sb_fini(&k->why);
     draco_sb_fini(&k->lab);
     draco_sb_fini(&k->txt);
+    draco_vec_free(&k->notes);
     free(k->diags);
     free(k);
     return st;
@@ -183,16 +368,48 @@ draco_status draco_check_run(const struct draco_program *prog, const struct drac
     struct draco_actx *ax = malloc(sizeof *ax);
     if (!ax)
         return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory");
-    st = draco_actx_init(ax, prog, ir, &cfg, &wto, opts, err);
+    /* With partitioning, the joined (cheaper) analysis runs first; only a program it rejects is
+     * analysed again with disjuncts. Both verdicts are sound; the second is the more precise. */
+    struct draco_analysis_opts o1 = *opts;
+    bool two = opts->max_disjuncts > 1 || (wto.n_comps > 0 && opts->join_delay == 0);
+    if (two)
+        o1.max_disjuncts = 1;
+    uint64_t visits = 0;
+    st = draco_actx_init(ax, prog, ir, &cfg, &wto, &o1, err);
     if (st == DRACO_OK)
         st = draco_fixpoint_run(ax);
     if (st == DRACO_OK)
         st = check_pass(ax, arena, out);
+    visits += ax->visits;
+    draco_actx_fini(ax);
+    if (st == DRACO_OK && two && !out->passed) {
+        /* the more precise round: its verdict replaces the first one only if it completes (a
+         * time-out or other error there keeps the first, already sound, rejection) */
+        struct draco_analysis_result out2;
+        memset(&out2, 0, sizeof out2);
+        draco_error e2 = {0};
+        o1 = *opts;
+        if (wto.n_comps > 0 && opts->join_delay == 0)
+            o1.join_delay = 64;   /* let short loops converge before widening */
+        double left = opts->time_limit_seconds - (draco_now_seconds() - t0);
+        if (opts->time_limit_seconds <= 0 || left > 0) {
+            if (opts->time_limit_seconds > 0)
+                o1.time_limit_seconds = left;   /* one budget for both rounds */
+            draco_status st2 = draco_actx_init(ax, prog, ir, &cfg, &wto, &o1, &e2);
+            if (st2 == DRACO_OK)
+                st2 = draco_fixpoint_run(ax);
+            if (st2 == DRACO_OK)
+                st2 = check_pass(ax, arena, &out2);
+            visits += ax->visits;
+            draco_actx_fini(ax);
+            if (st2 == DRACO_OK)
+                *out = out2;
+        }
+    }
     if (st == DRACO_OK) {
-        out->iterations = ax->visits;
+        out->iterations = visits;
         out->analysis_seconds = draco_now_seconds() - t0;
     }
-    draco_actx_fini(ax);
     free(ax);
     if (st != DRACO_OK) {
         memset(out, 0, sizeof *out);

@@ -13,6 +13,20 @@
  * type; all result storage comes from `arena`. Returns DRACO_OK with a verdict in *out, or an error
  * (DRACO_ERR_INVALID/UNSUPPORTED for input the platform refuses, e.g. an unknown helper, with a
  * message; DRACO_ERR_LIMIT; DRACO_ERR_NOMEM; DRACO_ERR_INTERNAL).
+ *
+ * How it runs:
+ *  - With termination checking, loop counters are added to a shallow copy of `cfg` (new arrays
+ *    from `arena`; the caller's CFG is not modified) unless the caller already added them.
+ *  - The fixpoint runs over the weak topological order; then one replay pass in WTO order
+ *    recomputes each reachable node's pre-state, checks its assertions (first failure per node
+ *    is a diagnostic; the failing path stops there, as in PREVAIL) and collects invariants.
+ *  - A program that fails and has loops (or when opts->max_disjuncts > 1) is analysed a second
+ *    time with a long join delay before widening (and the requested trace partitioning); the
+ *    second verdict replaces the first only if that round completes. Both are sound.
+ *  - Diagnostics are sorted by instruction index; at most 64 are kept. out->passed is true only
+ *    if no assertion failed anywhere; a result with passed == false always has n_diags > 0.
+ * Thread-safety: nothing global; distinct calls may run in parallel on distinct arenas (the CFG
+ * and program are only read).
  */
 draco_status draco_check_run(const struct draco_program *prog, const struct draco_ir_prog *ir,
                                 const struct draco_cfg *cfg, const struct draco_analysis_opts *opts,

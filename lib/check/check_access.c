@@ -156,6 +156,73 @@ static bool ctx_field_ok(struct draco_actx *ax, const struct draco_astate *s, ui
     return n <= 0 || o / 4 == (o + n - 1) / 4;
 }
 
+/* Writable fields of the Linux contexts the kernel checks per field: nothing in xdp_md; in
+ * __sk_buff mark, queue_mapping, priority, tc_index, cb[], tc_classid and tstamp (the union over
+ * the skb program types). Other contexts are not modelled (any in-bounds write that spares the
+ * packet pointers is accepted, as in PREVAIL). */
+static bool ctx_write_ok(struct draco_actx *ax, const struct draco_astate *s, uint32_t off,
+                         const struct draco_assertion *a, const struct width *w)
+{
+    const struct draco_ctx_desc *c = ax->ctxd;
+    if (!c || !c->name)
+        return true;
+    bool skb = strcmp(c->name, "__sk_buff") == 0, xdp = strcmp(c->name, "xdp_md") == 0;
+    if (!skb && !xdp)
+        return true;
+    /* field permissions belong to a program type: when the type is only the fallback for a
+     * section nobody names (libbpf says "unspec", e.g. a .text function verified on its own) and
+     * no type was given, they are not applied (PREVAIL applies none) */
+    if (!ax->opts.prog_type && ax->prog && ax->prog->type_name && strcmp(ax->prog->type_name, "unspec") == 0)
+        return true;
+    if (xdp)
+        return false;
+    static const struct { int16_t lo, hi; } tc[] = {
+        {8, 16}, {32, 36}, {44, 68}, {72, 76}, {152, 160},
+    };
+    draco_i128 lo, hi;
+    range_of(ax, s, off, &lo, &hi);
+    if (lo != hi || !draco_zone_is_finite_i128(lo) || w->var != DRACO_VAR_NONE)
+        return false;
+    int64_t o = (int64_t)lo + a->off, e = o + w->cst;
+    /* the union over skb program types: sections the platform types as socket filters (PREVAIL's
+     * table, e.g. "tc/...") are often loaded as tc programs */
+    for (size_t i = 0; i < DRACO_ARRAY_LEN(tc); i++)
+        if (o >= tc[i].lo && e <= tc[i].hi)
+            return true;
+    return false;
+}
+
+/* The readable fields of struct bpf_sock common to every socket (the kernel's sock_common
+ * view): offset, size, whether narrower aligned reads are allowed. */
+static bool socket_field_ok(int64_t o, int64_t w)
+{
+    static const struct { int16_t off, size; bool narrow; } fields[] = {
+        {0, 4, false},   /* bound_dev_if */
+        {4, 4, true},    /* family */
+        {24, 4, true},   /* src_ip4 */
+        {28, 16, true},  /* src_ip6[4] */
+        {44, 4, true},   /* src_port */
+        {48, 2, true},   /* dst_port (__be16, a u32 read at its start is allowed) */
+        {52, 4, true},   /* dst_ip4 */
+        {56, 16, true},  /* dst_ip6[4] */
+        {72, 4, true},   /* state */
+        {76, 4, true},   /* rx_queue_mapping */
+    };
+    if (w != 1 && w != 2 && w != 4)
+        return false;
+    if (o == 48 && w == 4)
+        return true;
+    for (size_t i = 0; i < DRACO_ARRAY_LEN(fields); i++) {
+        int64_t f = fields[i].off, e = f + fields[i].size;
+        if (o < f || o + w > e)
+            continue;
+        if (!fields[i].narrow)
+            return o == f && w == fields[i].size;
+        return o % w == 0 && o / 4 == (o + w - 1) / 4;
+    }
+    return false;
+}
+
 static bool access_one(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
                        draco_type t, const struct width *w, struct draco_sb *why)
 {
@@ -165,8 +232,16 @@ static bool access_one(struct draco_actx *ax, const struct draco_astate *s, cons
     case DRACO_TYPE_STACK: {
         uint32_t off = draco_vslot_var(ax, R, DRACO_VK_STACK_OFF);
         uint32_t r10 = draco_reg_var(ax, 10, DRACO_VK_STACK_OFF);
-        if (!lower_ok(ax, s, off, a->off, r10, -(draco_i128)ax->frame_size))
-            return fail_msg(why, "Lower bound must be at least r10.stack_offset - subprogram_stack_size");
+        draco_i128 r10lo, r10hi;
+        range_of(ax, s, r10, &r10lo, &r10hi);
+        if (draco_as_reg_types(ax, s, 10) == DRACO_TS(DRACO_TYPE_STACK) && r10lo == r10hi &&
+            draco_zone_is_finite_i128(r10lo)) {
+            /* the current frame or a caller's */
+            if (!lower_ok(ax, s, off, a->off, DRACO_VAR_NONE, r10lo - (draco_i128)ax->frame_size))
+                return fail_msg(why, "Lower bound must be at least r10.stack_offset - subprogram_stack_size");
+        } else if (!lower_ok(ax, s, off, a->off, DRACO_VAR_NONE, 0)) {
+            return fail_msg(why, "Lower bound must be at least 0");
+        }
         if (!upper_ok(ax, s, off, a->off, w, DRACO_VAR_NONE, ax->total_stack))
             return fail_msg(why, "Upper bound must be at most total_stack_size");
         if (a->access == DRACO_ACC_READ && !stack_numeric(ax, s, R, off, a, w))
@@ -196,6 +271,8 @@ static bool access_one(struct draco_actx *ax, const struct draco_astate *s, cons
                     return fail_msg(why, "Cannot write to context pointer field");
             }
         }
+        if (a->access == DRACO_ACC_WRITE && !ctx_write_ok(ax, s, off, a, w))
+            return fail_msg(why, "Cannot write to a read-only context field");
         return true;
     }
     case DRACO_TYPE_PACKET: {
@@ -233,10 +310,11 @@ static bool access_one(struct draco_actx *ax, const struct draco_astate *s, cons
         if (a->access == DRACO_ACC_WRITE)
             return fail_msg(why, "Cannot write to a socket");
         uint32_t off = draco_vslot_var(ax, R, DRACO_VK_SOCK_OFF);
-        if (!lower_ok(ax, s, off, a->off, DRACO_VAR_NONE, 0))
-            return fail_msg(why, "Lower bound must be at least 0");
-        if (!upper_ok(ax, s, off, a->off, w, DRACO_VAR_NONE, 80))
-            return fail_msg(why, "Upper bound must be at most socket size");
+        draco_i128 lo, hi;
+        range_of(ax, s, off, &lo, &hi);
+        if (lo != hi || !draco_zone_is_finite_i128(lo) || w->var != DRACO_VAR_NONE ||
+            !socket_field_ok((int64_t)lo + a->off, w->cst))
+            return fail_msg(why, "Invalid socket access");
         if (!draco_as_entails_ge(ax, s, draco_vslot_var(ax, R, DRACO_VK_UVAL), 1))
             return fail_msg(why, "Possible null access");
         return true;
@@ -333,7 +411,7 @@ bool draco_check_divisor(struct draco_actx *ax, const struct draco_astate *s, co
 bool draco_check_addable(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
                          struct draco_sb *why)
 {
-    if (draco_types_implies(&s->types, ax->regs[a->reg].tvar, DRACO_TS_PTR, ax->regs[a->reg2].tvar,
+    if (draco_types_implies(&s->types, ax->regs[a->reg].tvar, DRACO_TS_ARITH, ax->regs[a->reg2].tvar,
                             DRACO_TS_NUM))
         return true;
     return fail_msg(why, "Only numbers can be added to pointers");

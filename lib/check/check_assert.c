@@ -72,9 +72,9 @@ static void bin_assertions(struct draco_actx *ax, const struct draco_ir_insn *in
             add_type(out, in->src, DRACO_TS_NUM);
         return;
     case DRACO_BIN_ADD:
-        add_type(out, in->dst, DRACO_TS_PTR_OR_NUM);
+        add_type(out, in->dst, DRACO_TS_ARITH_OR_NUM);
         if (reg) {
-            add_type(out, in->src, DRACO_TS_PTR_OR_NUM);
+            add_type(out, in->src, DRACO_TS_ARITH_OR_NUM);
             struct draco_assertion *a = add(out, DRACO_A_ADDABLE);
             if (a) {
                 a->reg = in->src;
@@ -88,9 +88,9 @@ static void bin_assertions(struct draco_actx *ax, const struct draco_ir_insn *in
         }
         return;
     case DRACO_BIN_SUB:
-        add_type(out, in->dst, DRACO_TS_PTR_OR_NUM);
+        add_type(out, in->dst, DRACO_TS_ARITH_OR_NUM);
         if (reg) {
-            add_type(out, in->src, DRACO_TS_PTR_OR_NUM);
+            add_type(out, in->src, DRACO_TS_ARITH_OR_NUM);
             struct draco_assertion *a = add(out, DRACO_A_COMPARABLE);
             if (a) {
                 a->reg = in->dst;
@@ -204,6 +204,11 @@ static void call_assertions(struct draco_actx *ax, const struct draco_ir_insn *i
             add_fail(out, "unknown kfunc", name ? name : "?");
         else
             add_fail(out, "invalid helper function id", NULL);
+        return;
+    }
+    if (p->id == DRACO_BUILTIN_EXTERN_UNSPECIFIED) {
+        /* a call to a function the platform does not know: its effects cannot be modelled */
+        add_fail(out, "call to an unknown external function", name ? name : "?");
         return;
     }
     draco_assertions_of_helper(ax, p, out);
@@ -334,14 +339,17 @@ void draco_assertion_print(struct draco_actx *ax, const struct draco_assertion *
         draco_sb_printf(sb, "r%u.type != stack -> r%u.type == number", a->reg, a->reg2);
         return;
     case DRACO_A_DIVISOR:
-        draco_sb_printf(sb, "r%u != 0 or r%u.type == number", a->reg, a->reg);
+        draco_sb_printf(sb, "r%u != 0", a->reg);
         return;
     case DRACO_A_ADDABLE:
         draco_sb_printf(sb, "r%u.type in {ctx, stack, packet, shared} -> r%u.type == number", a->reg, a->reg2);
         return;
     case DRACO_A_COMPARABLE:
-        draco_sb_printf(sb, "r%u.type == r%u.type%s", a->reg, a->reg2,
-                        a->or_r2_is_number ? " or r2.type == number" : " in {number, ctx, stack, packet}");
+        if (a->or_r2_is_number)
+            draco_sb_printf(sb, "r%u.type == number or r%u.type == r%u.type in {ctx, stack, packet}", a->reg2,
+                            a->reg, a->reg2);
+        else
+            draco_sb_printf(sb, "r%u.type == r%u.type in {number, ctx, stack, packet}", a->reg, a->reg2);
         return;
     case DRACO_A_SIZE:
         draco_sb_printf(sb, "r%u.value %s 0", a->reg, a->can_be_zero ? ">=" : ">");
@@ -368,6 +376,9 @@ void draco_assertion_print(struct draco_actx *ax, const struct draco_assertion *
         return;
     case DRACO_A_INIT:
         draco_sb_printf(sb, "r%u.type != uninit", a->reg);
+        return;
+    case DRACO_A_NONNULL:
+        draco_sb_printf(sb, "r%u != 0", a->reg);
         return;
     case DRACO_A_FAIL:
         if (a->helper)
@@ -409,6 +420,8 @@ bool draco_assertion_check(struct draco_actx *ax, uint32_t v, const struct draco
         return draco_check_func(ax, v, s, a, why);
     case DRACO_A_LOOP:
         return draco_check_loop(ax, s, a, why);
+    case DRACO_A_NONNULL:
+        return draco_check_nonnull(ax, s, a, why);
     case DRACO_A_FAIL:
         draco_sb_puts(why, a->why ? a->why : "not supported");
         return false;

@@ -104,7 +104,7 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
         case DRACO_ARG_PTR_TO_MAP_VALUE_OR_NULL:
         case DRACO_ARG_PTR_TO_UNINIT_MAP_VALUE:
             add_type(out, r, k == DRACO_ARG_PTR_TO_MAP_VALUE_OR_NULL
-                                 ? (draco_typeset)(DRACO_TS_MEM | DRACO_TS_NUM) : DRACO_TS_MEM);
+                                 ? (draco_typeset)(DRACO_TS_HELPER_MEM | DRACO_TS_NUM) : DRACO_TS_HELPER_MEM);
             if (mreg < 0) {
                 add_fail(out, "map key/value argument without a map", p->name);
                 break;
@@ -125,7 +125,7 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
         case DRACO_ARG_PTR_TO_WRITABLE_MEM_OR_NULL: {
             bool nul = draco_arg_kind_is_nullable(k);
             int j = draco_helper_proto_size_arg(p, i);
-            add_type(out, r, nul ? (draco_typeset)(DRACO_TS_MEM | DRACO_TS_NUM) : DRACO_TS_MEM);
+            add_type(out, r, nul ? (draco_typeset)(DRACO_TS_HELPER_MEM | DRACO_TS_NUM) : DRACO_TS_HELPER_MEM);
             a = add(out, DRACO_A_ACCESS, r);
             if (a) {
                 a->width_is_reg = true;
@@ -140,7 +140,7 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
         case DRACO_ARG_PTR_TO_FIXED_MEM:
         case DRACO_ARG_PTR_TO_LONG:
         case DRACO_ARG_PTR_TO_INT:
-            add_type(out, r, DRACO_TS_MEM);
+            add_type(out, r, DRACO_TS_HELPER_MEM);
             a = add(out, DRACO_A_ACCESS, r);
             if (a) {
                 a->width = k == DRACO_ARG_PTR_TO_LONG ? 8 : k == DRACO_ARG_PTR_TO_INT ? 4 : p->arg_size[i];
@@ -161,13 +161,17 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
         case DRACO_ARG_PTR_TO_BTF_ID_SOCK_COMMON:
         case DRACO_ARG_PTR_TO_SOCKET:
             add_type(out, r, DRACO_TS(DRACO_TYPE_SOCKET));
+            add(out, DRACO_A_NONNULL, r);
             break;
         case DRACO_ARG_PTR_TO_BTF_ID:
         case DRACO_ARG_PTR_TO_PERCPU_BTF_ID:
             add_type(out, r, DRACO_TS(DRACO_TYPE_BTF_ID));
+            add(out, DRACO_A_NONNULL, r);
             break;
         case DRACO_ARG_PTR_TO_ALLOC_MEM:
+            /* ringbuf submit/discard: the reserved (non-null) record */
             add_type(out, r, DRACO_TS(DRACO_TYPE_ALLOC_MEM));
+            add(out, DRACO_A_NONNULL, r);
             break;
         case DRACO_ARG_PTR_TO_SPIN_LOCK:
         case DRACO_ARG_PTR_TO_TIMER:
@@ -251,6 +255,37 @@ bool draco_check_map_type(struct draco_actx *ax, const struct draco_astate *s, c
     return false;
 }
 
+/* --strict: a key of an array map must be a known index below max_entries. */
+static bool array_key_ok(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
+                         uint32_t mt, bool type_known, struct draco_sb *why)
+{
+    const struct draco_map_type_info *ti = type_known && ax->plat->map_type ? ax->plat->map_type(ax->plat, mt) : NULL;
+    if (!ti || !ti->is_array)
+        return true;
+    draco_itv fd, u;
+    draco_itv_init(&fd);
+    draco_itv_init(&u);
+    draco_as_itv(ax, s, draco_reg_var(ax, a->reg2, DRACO_VK_MAP_FD), &fd);
+    int64_t f, off;
+    const struct draco_map_desc *m = draco_itv_singleton_i64(&fd, &f) ? draco_actx_map(ax, f) : NULL;
+    draco_itv o;
+    draco_itv_init(&o);
+    draco_as_itv(ax, s, draco_reg_var(ax, a->reg, DRACO_VK_STACK_OFF), &o);
+    bool ok = m && m->info.key_size == 4 && draco_as_reg_types(ax, s, a->reg) == DRACO_TS(DRACO_TYPE_STACK) &&
+              draco_itv_singleton_i64(&o, &off) &&
+              draco_stack_value_range(ax, s, off, 4, &u);
+    if (ok) {
+        uint64_t ub;
+        ok = draco_num_get_u64(&u.ub, &ub) && ub < m->info.max_entries;
+    }
+    draco_itv_fini(&fd);
+    draco_itv_fini(&u);
+    draco_itv_fini(&o);
+    if (!ok)
+        draco_sb_puts(why, "Array index overflow");
+    return ok;
+}
+
 bool draco_check_map_kv(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
                         struct draco_sb *why)
 {
@@ -263,13 +298,15 @@ bool draco_check_map_kv(struct draco_actx *ax, const struct draco_astate *s, con
     draco_typeset ts = draco_as_reg_types(ax, s, a->reg);
     if (!ts || (ts & DRACO_TS(DRACO_TYPE_UNINIT)))
         return fail_msg(why, "Invalid type");
-    if (ts & ~(DRACO_TS_MEM | (a->or_null ? DRACO_TS_NUM : 0)))
+    if (ts & ~(DRACO_TS_HELPER_MEM | (a->or_null ? DRACO_TS_NUM : 0)))
         return fail_msg(why, "Only stack, packet, or shared can be used as a parameter");
     struct draco_assertion acc = {.kind = DRACO_A_ACCESS, .reg = a->reg, .width = size,
                                   .access = a->numeric_needed ? DRACO_ACC_READ : DRACO_ACC_WRITE,
                                   .or_null = a->or_null};
     if (size == 0)
         return true;
+    if (ax->opts.strict && a->is_key && !array_key_ok(ax, s, a, mt, tk, why))
+        return false;
     if (!draco_check_access(ax, s, &acc, why)) {
         if ((ts & DRACO_TS(DRACO_TYPE_STACK)) && a->numeric_needed) {
             /* name the range like PREVAIL does */
@@ -305,11 +342,20 @@ bool draco_check_func(struct draco_actx *ax, uint32_t v, const struct draco_asta
         return false;
     }
     struct draco_assertions as;
+    as.n = 0;
     draco_assertions_of_helper(ax, p, &as);
     for (unsigned i = 0; i < as.n; i++)
         if (!draco_assertion_check(ax, v, s, &as.a[i], why))
             return false;
     return true;
+}
+
+bool draco_check_nonnull(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
+                         struct draco_sb *why)
+{
+    if (draco_as_entails_ge(ax, s, draco_reg_var(ax, a->reg, DRACO_VK_UVAL), 1))
+        return true;
+    return fail_msg(why, "Possible null access");
 }
 
 bool draco_check_loop(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,

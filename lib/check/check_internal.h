@@ -29,6 +29,7 @@ enum draco_assert_kind {
     DRACO_A_FUNC,        /* callx target is a usable helper with satisfied arguments */
     DRACO_A_LOOP,        /* pc[head] <= 100000 */
     DRACO_A_INIT,        /* reg is initialised */
+    DRACO_A_NONNULL,     /* reg (a helper-returned object) is not null */
     DRACO_A_FAIL,        /* always fails: `why` */
 };
 
@@ -100,6 +101,8 @@ bool draco_check_arg_zero(struct draco_actx *ax, const struct draco_astate *s, c
                           struct draco_sb *why);
 bool draco_check_func(struct draco_actx *ax, uint32_t v, const struct draco_astate *s,
                       const struct draco_assertion *a, struct draco_sb *why);
+bool draco_check_nonnull(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
+                         struct draco_sb *why);
 bool draco_check_loop(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
                       struct draco_sb *why);
 

@@ -40,6 +40,8 @@ struct actx {
     struct draco_arena *arena;
     draco_error *err;
     uint32_t line;
+    const draco_map_info *maps;     /* map symbols ("r1 = counts ll"), may be NULL */
+    size_t n_maps;
     DRACO_VEC(draco_raw_insn) insns;
     DRACO_VEC(bool) assume;
     DRACO_VEC(uint32_t) lines;
@@ -622,6 +624,23 @@ static draco_status parse_assign(struct actx *a, struct cur *c, unsigned dst, bo
     /* register move */
     if (parse_reg(c, &src, NULL))
         return emit(a, (uint8_t)(cls | 0xb0 | F_X), dst, src, 0, 0, false);
+    /* a map symbol as clang -S writes a map relocation: "r1 = counts ll" */
+    skip_ws(c);
+    if (isalpha((unsigned char)*c->p) || *c->p == '_') {
+        const char *sym = c->p;
+        while (is_word(*c->p) || *c->p == '.')
+            c->p++;
+        size_t n = (size_t)(c->p - sym);
+        if (!accept(c, "ll") || !is64)
+            return asm_fail(a, "line %u: unknown operand at '%s'", sym);
+        for (size_t i = 0; i < a->n_maps; i++)
+            if (a->maps[i].name && strlen(a->maps[i].name) == n &&
+                strncmp(a->maps[i].name, sym, n) == 0)
+                return emit_lddw(a, dst, 1, a->maps[i].fd, 0);
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), sym);
+        return asm_fail(a, "line %u: unknown symbol '%s' (not a map given to the assembler)", name);
+    }
     /* immediate, or a 64-bit immediate with "ll" */
     struct lit l;
     if (!parse_lit(c, &l))
@@ -840,10 +859,19 @@ static draco_status resolve(struct actx *a)
 draco_status draco_asm_parse(const char *text, uint32_t first_line, struct draco_arena *arena,
                              draco_error *err, struct draco_asm_prog *out)
 {
+    return draco_asm_parse_maps(text, first_line, NULL, 0, arena, err, out);
+}
+
+draco_status draco_asm_parse_maps(const char *text, uint32_t first_line, const draco_map_info *maps,
+                                  size_t n_maps, struct draco_arena *arena, draco_error *err,
+                                  struct draco_asm_prog *out)
+{
     struct actx a;
     memset(&a, 0, sizeof a);
     a.arena = arena;
     a.err = err;
+    a.maps = maps;
+    a.n_maps = n_maps;
     draco_status st = DRACO_OK;
     char *buf = NULL;
     size_t bufcap = 0;
@@ -977,7 +1005,7 @@ draco_status draco_asm_object_create(const char *text, const char *name, const c
     draco_arena_init(&obj->arena);
     struct draco_arena *ar = &obj->arena;
     struct draco_asm_prog ap;
-    st = draco_asm_parse(text, 1, ar, err, &ap);
+    st = draco_asm_parse_maps(text, 1, maps, n_maps, ar, err, &ap);
     if (st)
         goto fail;
     for (size_t i = 0; i < ap.n; i++)

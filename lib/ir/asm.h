@@ -49,6 +49,15 @@ struct draco_asm_prog {
 draco_status draco_asm_parse(const char *text, uint32_t first_line, struct draco_arena *arena,
                              draco_error *err, struct draco_asm_prog *out);
 
+/*
+ * Same as draco_asm_parse(), and a symbol loaded with "ll" ("r1 = counts ll", clang -S's map
+ * relocation) becomes a map-fd load of the map of that name in maps[0..n_maps) (borrowed for the
+ * call). An unknown symbol is "line L: unknown symbol 'x' (not a map given to the assembler)".
+ */
+draco_status draco_asm_parse_maps(const char *text, uint32_t first_line, const draco_map_info *maps,
+                                  size_t n_maps, struct draco_arena *arena, draco_error *err,
+                                  struct draco_asm_prog *out);
+
 /* Label of slot pc, or NULL. */
 const char *draco_asm_label_at(const struct draco_asm_prog *p, uint32_t pc);
 
@@ -72,7 +81,8 @@ void draco_asm_print(const struct draco_ir_prog *ir, const struct draco_asm_prog
  * The "verify a text program" feature: assembles `text` into a new object holding one program
  * (section `section`, function "main", type `type_name` (libbpf name, e.g. "xdp"; NULL ->
  * "unspec"), no line info) and the given map descriptors (may be 0: fds in the text then name no
- * map). `assume` is refused (it has no encoding). The object is freed by draco_elf_object_free().
+ * map; `r1 = NAME ll` loads the map called NAME, as draco_asm_parse_maps()). `assume` is refused
+ * (it has no encoding). The object is freed by draco_elf_object_free().
  * Errors as draco_asm_parse(); DRACO_ERR_NOMEM.
  */
 draco_status draco_asm_object_create(const char *text, const char *name, const char *section,

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* bench_verify: verifies every program of every file given, all in this one process.
+ *
+ * Usage: bench_verify [-r REPEATS] FILE...   Each file is opened once and all its programs are
+ * verified in order; one TSV line per program (first run), then a summary: the best total of
+ * REPEATS runs, split into ELF loading and draco_verify() (decode, CFG, analysis), the verdict
+ * counts and the process's peak RSS. Next to `draco-check --jobs 1` (one process per program,
+ * each opening its file, as the baselines were measured) it shows what the library costs without
+ * process start-up and repeated loading. Uses only the public API.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "dracoverify.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct totals {
+    double load, verify, decode, cfg, analysis;
+    size_t programs, pass, fail, errors, refused_files;
+    unsigned long long iterations;
+};
+
+static void run_once(int nfiles, char **files, struct totals *t, FILE *tsv)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < nfiles; i++) {
+        draco_object *obj = NULL;
+        draco_error err = {0};
+        double t0 = now();
+        draco_status st = draco_object_open_file(files[i], NULL, &err, &obj);
+        t->load += now() - t0;
+        if (st != DRACO_OK) {
+            t->refused_files++;
+            continue;
+        }
+        for (size_t k = 0; k < draco_object_program_count(obj); k++) {
+            const draco_program *p = draco_object_program(obj, k);
+            draco_report *rep = NULL;
+            draco_error e2 = {0};
+            double t1 = now();
+            st = draco_verify(p, NULL, &e2, &rep);
+            double dt = now() - t1;
+            t->programs++;
+            t->verify += dt;
+            const char *v = "error";
+            if (st == DRACO_OK) {
+                draco_report_stats s;
+                memset(&s, 0, sizeof s);
+                s.size = sizeof s;
+                draco_report_get_stats(rep, &s);
+                t->decode += s.decode_seconds;
+                t->cfg += s.cfg_seconds;
+                t->analysis += s.analysis_seconds;
+                t->iterations += s.iterations;
+                v = draco_report_verdict(rep) == DRACO_VERDICT_PASS ? "pass" : "fail";
+                if (*v == 'p')
+                    t->pass++;
+                else
+                    t->fail++;
+            } else {
+                t->errors++;
+            }
+            if (tsv)
+                fprintf(tsv, "%s\t%s\t%s\t%s\t%zu\t%.6f\n", files[i], draco_program_section(p),
+                        draco_program_function(p), v, draco_program_insn_count(p), dt);
+            draco_report_destroy(rep);
+        }
+        draco_object_destroy(obj);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int repeats = 1, first = 1;
+    if (argc > 2 && strcmp(argv[1], "-r") == 0) {
+        repeats = atoi(argv[2]);
+        first = 3;
+    }
+    if (first >= argc || repeats < 1) {
+        fprintf(stderr, "usage: bench_verify [-r REPEATS] FILE...\n");
+        return 64;
+    }
+    struct totals best = {0}, t;
+    double best_total = -1;
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        run_once(argc - first, argv + first, &t, r == 0 ? stdout : NULL);
+        double total = now() - t0;
+        if (best_total < 0 || total < best_total) {
+            best_total = total;
+            best = t;
+        }
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("# programs %zu: %zu pass, %zu fail, %zu error; files refused %zu; fixpoint visits %llu\n",
+           best.programs, best.pass, best.fail, best.errors, best.refused_files, best.iterations);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+    printf("# best of %d: total %.3f s in one process (ELF load %.3f s, draco_verify %.3f s: decode %.3f s,"
+           " CFG %.3f s, analysis %.3f s); CPU %.3f s per run (mean); peak RSS %.1f MiB\n",
+           repeats, best_total, best.load, best.verify, best.decode, best.cfg, best.analysis, cpu / repeats,
+           (double)ru.ru_maxrss / 1024.0);
+    return 0;
+}
