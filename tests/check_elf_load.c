@@ -335,6 +335,32 @@ START_TEST(test_legacy_map_in_map)
 }
 END_TEST
 
+START_TEST(test_legacy_map_in_map_iproute2)
+{
+    struct eb b;
+    eb_init(&b);
+    /* 36-byte struct bpf_elf_map records (type, key, value, max, flags, id, pinning, inner_id,
+     * inner_idx): [0] a plain hash with id 7, [1] a hash-of-maps whose inner_id names id 7, [2] an
+     * array-of-maps whose inner_id names no record (stays unresolved) */
+    uint32_t defs[27] = {1, 4, 8, 16, 0, 7, 0, 0, 0,
+                         13, 4, 4, 8, 0, 3, 0, 7, 0,
+                         12, 4, 4, 8, 0, 4, 0, 99, 0};
+    int maps = eb_sec(&b, "maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, defs, sizeof defs);
+    eb_sym(&b, "inner", 0, 36, STT_OBJECT, STB_GLOBAL, maps);
+    eb_sym(&b, "outer", 36, 36, STT_OBJECT, STB_GLOBAL, maps);
+    eb_sym(&b, "orphan", 72, 36, STT_OBJECT, STB_GLOBAL, maps);
+    draco_raw_insn code[] = {MOV(0, 0), EXIT()};
+    eb_code(&b, "xdp", code, 2);
+    struct draco_object *o = load_ok(&b);
+    ck_assert_uint_eq(o->n_maps, 3);
+    ck_assert_int_eq(o->maps[1].info.inner_map_fd, o->maps[0].info.fd);
+    ck_assert(o->maps[0].is_inner_template);
+    ck_assert_int_eq(o->maps[2].info.inner_map_fd, -1);
+    ck_assert_int_eq(o->maps[0].info.inner_map_fd, -1);
+    draco_elf_object_free(o);
+}
+END_TEST
+
 START_TEST(test_global_data)
 {
     struct eb b;
@@ -635,6 +661,7 @@ Suite *draco_suite_elf_load(void)
     tc = tcase_create("maps");
     tcase_add_test(tc, test_legacy_maps);
     tcase_add_test(tc, test_legacy_map_in_map);
+    tcase_add_test(tc, test_legacy_map_in_map_iproute2);
     tcase_add_test(tc, test_global_data);
     suite_add_tcase(s, tc);
     tc = tcase_create("relocations");

@@ -275,7 +275,10 @@ static uint32_t rd32(const uint8_t *p)
 static draco_status legacy_maps_parse(struct draco_elf_ctx *ctx)
 {
     size_t first = ctx->maps.len;
-    struct { size_t map; uint32_t idx; } *inner = NULL;
+    /* idx: the inner map's record index (28-byte layout) or, with by_id, the `id` field of the
+     * inner map's record (iproute2/cilium 36-byte struct bpf_elf_map: id at 20, inner_id at 28) */
+    struct { size_t map; uint32_t idx; bool by_id; } *inner = NULL;
+    uint32_t *rec_id = NULL;
     size_t n_inner = 0;
     draco_status st = DRACO_OK;
     for (uint32_t i = 1; i < ctx->n_secs; i++) {
@@ -306,6 +309,12 @@ static draco_status legacy_maps_parse(struct draco_elf_ctx *ctx)
             goto done;
         }
         inner = grown;
+        grown = realloc(rec_id, (ctx->maps.len - first + count) * sizeof *rec_id);
+        if (!grown) {
+            st = nomem(ctx);
+            goto done;
+        }
+        rec_id = grown;
         for (uint64_t r = 0; r < count; r++) {
             const uint8_t *p = s->data + r * rec;
             struct draco_map_desc d = {0};
@@ -336,17 +345,36 @@ static draco_status legacy_maps_parse(struct draco_elf_ctx *ctx)
                 goto done;
             if ((st = ref_push(ctx, i, r * rec, rec, fd)) != DRACO_OK)
                 goto done;
+            rec_id[ctx->maps.len - 1 - first] = rec >= 36 ? rd32(p + 20) : 0;
+            bool map_of_maps = d.info.type == BPF_MAP_TYPE_ARRAY_OF_MAPS_NUM ||
+                               d.info.type == BPF_MAP_TYPE_HASH_OF_MAPS_NUM;
+            if (rec >= 36 && map_of_maps && rd32(p + 28) != 0) {
+                inner[n_inner].map = ctx->maps.len - 1;
+                inner[n_inner].idx = rd32(p + 28);
+                inner[n_inner].by_id = true;
+                n_inner++;
+            }
             /* struct bpf_load_map_def: inner_map_idx follows map_flags (28-byte records) */
             if (rec >= 24 && rec < 36 &&
                 (d.info.type == BPF_MAP_TYPE_ARRAY_OF_MAPS_NUM ||
                  d.info.type == BPF_MAP_TYPE_HASH_OF_MAPS_NUM)) {
                 inner[n_inner].map = ctx->maps.len - 1;
                 inner[n_inner].idx = rd32(p + 20);
+                inner[n_inner].by_id = false;
                 n_inner++;
             }
         }
     }
     for (size_t k = 0; k < n_inner; k++) {
+        if (inner[k].by_id) {
+            /* the inner map is the legacy record whose id equals inner_id (0 never matches) */
+            size_t j = 0, nleg = ctx->maps.len - first;
+            while (j < nleg && (rec_id[j] != inner[k].idx || first + j == inner[k].map))
+                j++;
+            if (j == nleg)
+                continue;  /* unresolved: stays -1, lookups give an unknown inner map */
+            inner[k].idx = (uint32_t)j;
+        }
         size_t target = first + inner[k].idx;
         if (inner[k].idx < ctx->maps.len - first && target != inner[k].map) {
             ctx->maps.data[inner[k].map].info.inner_map_fd = ctx->maps.data[target].info.fd;
@@ -355,6 +383,7 @@ static draco_status legacy_maps_parse(struct draco_elf_ctx *ctx)
     }
 done:
     free(inner);
+    free(rec_id);
     return st;
 }
 
