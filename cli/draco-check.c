@@ -68,6 +68,9 @@ static void usage(FILE *f)
           "      --max-packet-size N    largest packet in bytes (default 65535)\n"
           "      --invariants           print the invariant at every label\n"
           "      --time-limit SECONDS   give up on a program after this long (error, not pass)\n"
+          "      --partition=auto|off|full  trace partitioning: auto (default) re-runs a rejected\n"
+          "                             program partitioned; off = PREVAIL's joins; full = always\n"
+          "      --partition-budget N   states kept per instruction when partitioned (default 2)\n"
           "      --json       JSON on stdout instead of text (any mode)\n"
           "Batch mode (every program of every FILE, each in its own process):\n"
           "  -j, --jobs N     verify N programs at once (0 = one per CPU); turns batch mode on\n"
@@ -429,6 +432,7 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 'K'}, {"quiet", no_argument, NULL, 'q'},
         {"compare", no_argument, NULL, 'c' + 256}, {"memory-limit", required_argument, NULL, 'M' + 256},
         {"sort", required_argument, NULL, 'S' + 256},
+        {"partition", required_argument, NULL, 'p' + 256}, {"partition-budget", required_argument, NULL, 'b' + 256},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -501,6 +505,19 @@ int main(int argc, char **argv)
             if (parse_u64("--memory-limit", optarg, 1u << 24, &v) || v == 0)
                 return EXIT_USAGE;
             c.memory_limit_mib = v;
+            break;
+        case 'p' + 256:
+            if (!strcmp(optarg, "auto") || !strcmp(optarg, "off") || !strcmp(optarg, "full")) {
+                c.vopts.partition = optarg[0] == 'a' ? DRACO_PARTITION_POLICY_AUTO
+                                    : optarg[0] == 'o' ? DRACO_PARTITION_POLICY_OFF : DRACO_PARTITION_POLICY_FULL;
+                break;
+            }
+            fprintf(stderr, "draco-check: --partition: expected auto, off or full, got '%s'\n", optarg);
+            return EXIT_USAGE;
+        case 'b' + 256:
+            if (parse_u64("--partition-budget", optarg, 64, &v) || v == 0)
+                return EXIT_USAGE;
+            c.vopts.partition_budget = (uint32_t)v;
             break;
         default: usage(stderr); return EXIT_USAGE;
         }

@@ -144,6 +144,13 @@ DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t
 /**@{*/
 typedef struct draco_report draco_report;
 
+/** Trace partitioning policy of draco_verify_opts.partition (see there). */
+typedef enum draco_partition_policy {
+    DRACO_PARTITION_POLICY_AUTO = 0,  /**< joined first, partitioned re-run of a rejected program */
+    DRACO_PARTITION_POLICY_OFF = 1,   /**< joined analysis only (PREVAIL's precision) */
+    DRACO_PARTITION_POLICY_FULL = 2,  /**< partitioned from the start */
+} draco_partition_policy;
+
 /** Options of draco_verify(). The defaults match PREVAIL's so that verdicts compare. */
 typedef struct draco_verify_opts {
     size_t size;                  /**< sizeof(draco_verify_opts); set by draco_verify_opts_init() */
@@ -156,6 +163,14 @@ typedef struct draco_verify_opts {
     uint64_t max_packet_size;     /**< default 65535 */
     bool collect_invariants;      /**< keep the invariant at every label in the report */
     double time_limit_seconds;    /**< 0 = none; exceeding it is DRACO_ERR_LIMIT, never a pass */
+    /** Trace partitioning (several abstract states per instruction, keyed by the branches taken,
+     *  joined beyond the budget and at loop heads). AUTO (default, 0): the joined analysis runs
+     *  first and only a program it rejects is analysed again partitioned; that verdict and its
+     *  diagnostics are reported (a program rejected again gets the diagnostics of its first
+     *  failing instruction only). OFF: the joined analysis only (PREVAIL's precision, every
+     *  failure reported). FULL: partitioned from the start. Every policy is sound. */
+    draco_partition_policy partition;
+    uint32_t partition_budget;    /**< states kept per instruction when partitioned; 0 = default (2) */
 } draco_verify_opts;
 DRACO_API void draco_verify_opts_init(draco_verify_opts *opts);
 

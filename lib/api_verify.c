@@ -36,6 +36,8 @@ DRACO_API void draco_verify_opts_init(draco_verify_opts *o)
     o->stack_frame_size = 512;
     o->max_call_frames = 8;
     o->max_packet_size = 65535;
+    o->partition = DRACO_PARTITION_POLICY_AUTO;
+    o->partition_budget = 0;   /* the library default */
 }
 
 static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_opts *out)
@@ -59,6 +61,10 @@ static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_
         out->max_packet_size = d.max_packet_size;
     out->collect_invariants = d.collect_invariants;
     out->time_limit_seconds = d.time_limit_seconds;
+    out->partition = d.partition == DRACO_PARTITION_POLICY_OFF    ? DRACO_PARTITION_OFF
+                     : d.partition == DRACO_PARTITION_POLICY_FULL ? DRACO_PARTITION_FULL
+                                                                  : DRACO_PARTITION_AUTO;
+    out->partition_budget = d.partition_budget;
 }
 
 static const char *line_of(const struct draco_program *p, int32_t pc, struct draco_arena *a)

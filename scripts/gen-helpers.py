@@ -60,6 +60,10 @@ PROG_GROUPS = {
                  'sk_reuseport', 'socket_filter', 'lwt_in', 'lwt_out', 'lwt_xmit',
                  'lwt_seg6local'],
     'FUNCARGS': ['tracing', 'lsm', 'kprobe'],
+    # helpers that write or resize the skb: the kernel offers them to tc (tc_cls_act_func_proto)
+    # and, for some, lwt_xmit / sk_skb / lwt (net/core/filter.c) -- never to socket_filter or
+    # cgroup_skb, whose programs may only read the packet
+    'TC': ['sched_cls', 'sched_act'],
 }
 # Linux BPF_MAP_TYPE_* ids
 MAP = {
@@ -96,6 +100,8 @@ MAP_GROUPS = {
 #   sleep           might sleep                                unsup: not modelled soundly
 #   zero=N          argument N (1-based) must be zero          sizeN=M: pair arg N has size arg M
 #   fixedN=B        FRO/FRW argument N covers B bytes
+# The skb-writing helpers (realloc) carry progs= as the kernel's *_func_proto tables offer them:
+# a socket filter calling bpf_skb_store_bytes is rejected by the kernel.
 SPEC = r'''
 map_lookup_elem        | VAL0  | MAP KEY                 | maps=LOOKUP
 map_update_elem        | INT   | MAP KEY VAL ANY         | maps=DATA
@@ -105,17 +111,17 @@ ktime_get_ns           | INT   |                         |
 trace_printk           | INT   | RO SZ                   |
 get_prandom_u32        | INT   |                         |
 get_smp_processor_id   | INT   |                         |
-skb_store_bytes        | INT   | CTX ANY RO SZ ANY       | ctx=__sk_buff realloc
-l3_csum_replace        | INT   | CTX ANY ANY ANY ANY     | ctx=__sk_buff realloc
-l4_csum_replace        | INT   | CTX ANY ANY ANY ANY     | ctx=__sk_buff realloc
+skb_store_bytes        | INT   | CTX ANY RO SZ ANY       | ctx=__sk_buff realloc progs=TC,lwt_xmit,sk_skb
+l3_csum_replace        | INT   | CTX ANY ANY ANY ANY     | ctx=__sk_buff realloc progs=TC,lwt_xmit
+l4_csum_replace        | INT   | CTX ANY ANY ANY ANY     | ctx=__sk_buff realloc progs=TC,lwt_xmit
 tail_call              | TAIL  | CTX PROGS ANY           | maps=PROG_ARRAY
-clone_redirect         | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
+clone_redirect         | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=TC,lwt_xmit
 get_current_pid_tgid   | INT   |                         |
 get_current_uid_gid    | INT   |                         |
 get_current_comm       | INT   | WR SZ                   |
 get_cgroup_classid     | INT   | CTX                     | ctx=__sk_buff
-skb_vlan_push          | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
-skb_vlan_pop           | INT   | CTX                     | ctx=__sk_buff realloc
+skb_vlan_push          | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=TC
+skb_vlan_pop           | INT   | CTX                     | ctx=__sk_buff realloc progs=TC
 skb_get_tunnel_key     | INT   | CTX WR SZ ANY           | ctx=__sk_buff
 skb_set_tunnel_key     | INT   | CTX RO SZ ANY           | ctx=__sk_buff
 perf_event_read        | INT   | MAP ANY                 | maps=PERF_EVENT_ARRAY
@@ -127,26 +133,26 @@ get_stackid            | INT   | CTX MAP ANY             | maps=STACK_TRACE
 csum_diff              | INT   | RO0 SZ0 RO0 SZ0 ANY     |
 skb_get_tunnel_opt     | INT   | CTX WR SZ               | ctx=__sk_buff
 skb_set_tunnel_opt     | INT   | CTX RO SZ               | ctx=__sk_buff
-skb_change_proto       | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
-skb_change_type        | INT   | CTX ANY                 | ctx=__sk_buff realloc
+skb_change_proto       | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=TC
+skb_change_type        | INT   | CTX ANY                 | ctx=__sk_buff realloc progs=TC
 skb_under_cgroup       | INT   | CTX MAP ANY             | ctx=__sk_buff maps=CGROUP_ARRAY
 get_hash_recalc        | INT   | CTX                     | ctx=__sk_buff
 get_current_task       | INT   |                         |
 probe_write_user       | INT   | ANY RO SZ               |
 current_task_under_cgroup | INT | MAP ANY                | maps=CGROUP_ARRAY
-skb_change_tail        | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
-skb_pull_data          | INT   | CTX ANY                 | ctx=__sk_buff realloc
+skb_change_tail        | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=TC,lwt_xmit,sk_skb
+skb_pull_data          | INT   | CTX ANY                 | ctx=__sk_buff realloc progs=TC,lwt_in,lwt_out,lwt_xmit,lwt_seg6local,sk_skb
 csum_update            | INT   | CTX ANY                 | ctx=__sk_buff
 set_hash_invalid       | VOID  | CTX                     | ctx=__sk_buff
 get_numa_node_id       | INT   |                         |
-skb_change_head        | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
+skb_change_head        | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=TC,lwt_xmit,sk_skb
 xdp_adjust_head        | INT   | CTX ANY                 | ctx=xdp_md realloc
 probe_read_str         | INT   | WR SZ0 ANY              |
 get_socket_cookie      | INT   | CTX                     | progs=COOKIE
 get_socket_uid         | INT   | CTX                     | ctx=__sk_buff
 set_hash               | INT   | CTX ANY                 | ctx=__sk_buff
 setsockopt             | INT   | CTX ANY ANY RO SZ       | progs=SOCKOPT
-skb_adjust_room        | INT   | CTX ANY ANY ANY         | ctx=__sk_buff realloc
+skb_adjust_room        | INT   | CTX ANY ANY ANY         | ctx=__sk_buff realloc progs=TC,sk_skb
 redirect_map           | INT   | MAP ANY ANY             | maps=REDIRECT
 sk_redirect_map        | INT   | CTX MAP ANY ANY         | ctx=__sk_buff maps=SOCKMAP
 sock_map_update        | INT   | CTX MAP KEY ANY         | ctx=bpf_sock_ops maps=SOCKMAP
@@ -169,10 +175,10 @@ fib_lookup             | INT   | CTX RW SZ ANY           |
 sock_hash_update       | INT   | CTX MAP KEY ANY         | ctx=bpf_sock_ops maps=SOCKHASH
 msg_redirect_hash      | INT   | CTX MAP KEY ANY         | ctx=sk_msg_md maps=SOCKHASH
 sk_redirect_hash       | INT   | CTX MAP KEY ANY         | ctx=__sk_buff maps=SOCKHASH
-lwt_push_encap         | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc
-lwt_seg6_store_bytes   | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc
-lwt_seg6_adjust_srh    | INT   | CTX ANY ANY             | ctx=__sk_buff realloc
-lwt_seg6_action        | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc
+lwt_push_encap         | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc progs=lwt_in,lwt_xmit
+lwt_seg6_store_bytes   | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc progs=lwt_seg6local
+lwt_seg6_adjust_srh    | INT   | CTX ANY ANY             | ctx=__sk_buff realloc progs=lwt_seg6local
+lwt_seg6_action        | INT   | CTX ANY RO SZ           | ctx=__sk_buff realloc progs=lwt_seg6local
 rc_repeat              | INT   | CTX                     | ctx=lirc_mode2
 rc_keydown             | INT   | CTX ANY ANY ANY         | ctx=lirc_mode2
 skb_cgroup_id          | INT   | CTX                     | ctx=__sk_buff

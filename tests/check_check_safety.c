@@ -456,11 +456,17 @@ START_TEST(test_partitioning_correlated_flag)
         JEQ_IMM(5, 0, 1), LDX_W(0, 1, 0),
         MOV64_IMM(0, 0), EXIT(),
     };
-    expect_fail(VERIFY("xdp", p), "Upper bound must be at most packet_size");
     struct draco_analysis_opts opts;
     draco_analysis_opts_init(&opts);
+    opts.partition = DRACO_PARTITION_OFF;   /* the joined analysis alone loses the fact */
+    expect_fail(verify_opts("xdp", p, sizeof p / sizeof p[0], &opts), "Upper bound must be at most packet_size");
+    expect_pass(VERIFY("xdp", p));           /* default AUTO: the partitioned re-run proves it */
+    opts.partition = DRACO_PARTITION_FULL;
+    expect_pass(verify_opts("xdp", p, sizeof p / sizeof p[0], &opts));
+    opts.partition = DRACO_PARTITION_OFF;
     opts.max_disjuncts = 8;
     expect_pass(verify_opts("xdp", p, sizeof p / sizeof p[0], &opts));
+    opts.partition = DRACO_PARTITION_AUTO;
     /* and the unsafe variant (the flag is set on the wrong branch) stays rejected */
     const draco_raw_insn q[] = {
         MOV64_IMM(5, 0), LDX_W(2, 1, 0), LDX_W(3, 1, 4), MOV64_REG(1, 2), ADD64_IMM(2, 4),
@@ -469,6 +475,23 @@ START_TEST(test_partitioning_correlated_flag)
         MOV64_IMM(0, 0), EXIT(),
     };
     expect_fail(verify_opts("xdp", q, sizeof q / sizeof q[0], &opts), "Upper bound must be at most packet_size");
+    expect_fail(VERIFY("xdp", q), "Upper bound must be at most packet_size");
+}
+END_TEST
+
+/* bpf_skb_store_bytes: the kernel offers it to tc, lwt_xmit and sk_skb, never to a socket filter;
+ * an unnamed section (PREVAIL's socket_filter fallback) keeps PREVAIL's availability by context */
+START_TEST(test_skb_store_bytes_by_type)
+{
+    const draco_raw_insn p[] = {
+        ST_W(10, -8, 0), MOV64_IMM(2, 0), MOV64_REG(3, 10), ADD64_IMM(3, -8), MOV64_IMM(4, 4),
+        MOV64_IMM(5, 0), CALL(9), MOV64_IMM(0, 0), EXIT(),
+    };
+    expect_fail(VERIFY("socket", p), "helper is not available for this program type");
+    expect_fail(VERIFY("cgroup/skb", p), "helper is not available for this program type");
+    expect_pass(VERIFY("classifier", p));
+    expect_pass(VERIFY("sk_skb/stream_parser", p));
+    expect_pass(VERIFY("2/7", p));
 }
 END_TEST
 
@@ -572,6 +595,7 @@ Suite *draco_suite_check_safety(void)
     tcase_add_test(t, test_strict_array_key);
     tcase_add_test(t, test_tail_call_result_is_number);
     tcase_add_test(t, test_partitioning_correlated_flag);
+    tcase_add_test(t, test_skb_store_bytes_by_type);
     tcase_add_test(t, test_stride_loop_terminates);
     tcase_add_test(t, test_atomics);
     tcase_add_test(t, test_legacy_packet_load);

@@ -436,10 +436,66 @@ static int piece_intern(struct draco_cset *cs, const struct draco_constraint *c)
     return 1;
 }
 
+/* The 64-bit word a name's view belongs to: "r3" for "r3.svalue", "s[504...511]" for an 8-byte
+ * cell's view; false for other names (narrow cells, offsets, globals). */
+static bool word_of(const char *name, const char *view, char *out, size_t n)
+{
+    size_t len = strlen(name), vl = strlen(view);
+    if (len <= vl || strcmp(name + len - vl, view) != 0)
+        return false;
+    unsigned reg;
+    long a, b;
+    int used = 0;
+    if (sscanf(name, "r%u%n", &reg, &used) == 1 && (size_t)used == len - vl && reg <= 10) {
+        snprintf(out, n, "r%u", reg);
+        return true;
+    }
+    used = 0;
+    if (sscanf(name, "s[%ld...%ld]%n", &a, &b, &used) == 2 && (size_t)used == len - vl &&
+        b - a == 7) {
+        snprintf(out, n, "s[%ld...%ld]", a, b);
+        return true;
+    }
+    return false;
+}
+
+/* Two 64-bit words with equal unsigned views are equal, so their signed views are equal too (and
+ * conversely): for every pair of words whose one view the set proves equal, add the other. */
+static int add_word_equalities(struct draco_cset *cs)
+{
+    static const char *const views[2][2] = { { ".uvalue", ".svalue" }, { ".svalue", ".uvalue" } };
+    for (int dir = 0; dir < 2; dir++) {
+        size_t n = cs->n_names;
+        for (size_t i = 0; i < n; i++) {
+            char wi[DRACO_CONSTRAINT_NAME_MAX], wj[DRACO_CONSTRAINT_NAME_MAX];
+            if (!word_of(cs->names[i], views[dir][0], wi, sizeof wi))
+                continue;
+            for (size_t j = i + 1; j < n; j++) {
+                if (!word_of(cs->names[j], views[dir][0], wj, sizeof wj))
+                    continue;
+                char text[3 * DRACO_CONSTRAINT_NAME_MAX];
+                struct draco_constraint c;
+                draco_constraint_init(&c);
+                snprintf(text, sizeof text, "%s=%s", cs->names[i], cs->names[j]);
+                bool eq = draco_constraint_parse(text, &c, NULL, NULL) == DRACO_OK &&
+                          draco_cset_entails(cs, &c);
+                draco_constraint_fini(&c);
+                if (!eq)
+                    continue;
+                snprintf(text, sizeof text, "%s%s=%s%s", wi, views[dir][1], wj, views[dir][1]);
+                if (draco_cset_add_str(cs, text, NULL) != DRACO_OK)
+                    return -1;
+            }
+        }
+    }
+    return 1;
+}
+
 /* Facts true of every machine value, which one printer may omit and another spell out (PREVAIL
  * prints "r1.uvalue=[1, +oo]" where the upper bound 2^64-1 is implicit): a signed view lies in
- * [-2^63, 2^63-1], an unsigned one in [0, 2^64-1] (every interned name), and a register's two
- * views are equal when either is in [0, 2^63-1]. */
+ * [-2^63, 2^63-1], an unsigned one in [0, 2^64-1] (every interned name), a register's two
+ * views are equal when either is in [0, 2^63-1], and two 64-bit words (registers, 8-byte stack
+ * cells) equal in one view are equal in the other. */
 static int add_machine_facts(struct draco_cset *cs)
 {
     size_t n = cs->n_names;
@@ -493,7 +549,7 @@ static int add_machine_facts(struct draco_cset *cs)
                 return -1;
         }
     }
-    return 1;
+    return add_word_equalities(cs);
 }
 
 /* a |= b (every constraint of b entailed by the set of a, both read with the machine facts of

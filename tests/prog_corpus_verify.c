@@ -3,9 +3,16 @@
  * CFG, draco_check_run) and tallies the verdicts against corpus/baselines/corpus.tsv `truth`.
  *
  * Usage: prog_corpus_verify SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]
+ *        [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7]
+ * -P: partitioning policy (default auto), -b: disjuncts per node of the partitioned round,
+ * -w: its work limit as a multiple of the joined round's visits, -W: the window (CFG edges
+ * before a failed assertion) where it partitions (4294967295: everywhere),
+ * -p: max_disjuncts of the joined analysis (with -P off), -7: one line per program of the
+ * "PREVAIL-rejected safe" set (truth safe, PREVAIL fail), -m: exit 3 if fewer of that set are
+ * accepted than FLOOR73.
  * Prints one line per program (-v: also the first diagnostic), then the tally: unsafe rejected,
  * malformed refused (a file that fails to load counts as refused), safe-and-PREVAIL-accepted
- * accepted, disputed verdicts, time. Exit status: 1 if any unsafe or malformed program is
+ * accepted, PREVAIL-rejected safe accepted, disputed verdicts, time. Exit status: 1 if any unsafe or malformed program is
  * accepted (a soundness failure), 2 on usage/IO errors, 0 otherwise. Errors of the analysis
  * (limit, unsupported, internal) count as "not accepted", never as a pass.
  */
@@ -81,7 +88,16 @@ static size_t read_rows(const char *path, struct row **out)
 enum verdict { V_PASS, V_FAIL, V_ERROR, V_LOADFAIL };
 static const char *const vname[] = {"pass", "fail", "error", "load-error"};
 
-static enum verdict verify_one(const struct draco_program *p, double tlimit, uint32_t disj, char *msg,
+struct vopts {
+    double tlimit;
+    uint32_t disj;
+    enum draco_partition partition;
+    uint32_t budget;
+    uint32_t wfactor;
+    uint32_t window;
+};
+
+static enum verdict verify_one(const struct draco_program *p, const struct vopts *vo, char *msg,
                                size_t msz, double *secs)
 {
     struct draco_arena arena;
@@ -112,8 +128,12 @@ static enum verdict verify_one(const struct draco_program *p, double tlimit, uin
     }
     struct draco_analysis_opts ao;
     draco_analysis_opts_init(&ao);
-    ao.time_limit_seconds = tlimit;
-    ao.max_disjuncts = disj;
+    ao.time_limit_seconds = vo->tlimit;
+    ao.max_disjuncts = vo->disj;
+    ao.partition = vo->partition;
+    ao.partition_budget = vo->budget;
+    ao.partition_work_factor = vo->wfactor;
+    ao.partition_window = vo->window;
     draco_status st = draco_check_run(p, &ir, &cfg, &ao, &arena, &err, &res);
     if (st != DRACO_OK) {
         snprintf(msg, msz, "%s (status %d)", err.message, (int)st);
@@ -136,23 +156,39 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]\n", argv[0]);
+        fprintf(stderr, "usage: %s SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]\n"
+                "       [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7]\n", argv[0]);
         return 2;
     }
     const char *shared = argv[1];
-    bool verbose = false;
+    bool verbose = false, show73 = false;
     const char *only = NULL;
-    double tlimit = 10;
-    uint32_t disj = 0;
+    struct vopts vo = {.tlimit = 10, .disj = 0, .partition = DRACO_PARTITION_AUTO, .budget = 0};
+    size_t floor73 = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = true;
+        else if (!strcmp(argv[i], "-7"))
+            show73 = true;
         else if (!strcmp(argv[i], "-f") && i + 1 < argc)
             only = argv[++i];
         else if (!strcmp(argv[i], "-t") && i + 1 < argc)
-            tlimit = atof(argv[++i]);
+            vo.tlimit = atof(argv[++i]);
         else if (!strcmp(argv[i], "-p") && i + 1 < argc)
-            disj = (uint32_t)atoi(argv[++i]);
+            vo.disj = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-b") && i + 1 < argc)
+            vo.budget = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-W") && i + 1 < argc)
+            vo.window = (uint32_t)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "-w") && i + 1 < argc)
+            vo.wfactor = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-m") && i + 1 < argc)
+            floor73 = (size_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-P") && i + 1 < argc) {
+            const char *m = argv[++i];
+            vo.partition = !strcmp(m, "off") ? DRACO_PARTITION_OFF
+                           : !strcmp(m, "full") ? DRACO_PARTITION_FULL : DRACO_PARTITION_AUTO;
+        }
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/corpus/baselines/corpus.tsv", shared);
@@ -163,7 +199,7 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t unsafe_n = 0, unsafe_rej = 0, mal_n = 0, mal_rej = 0, safe_n = 0, safe_acc = 0;
-    size_t unknown_acc = 0, unknown_n = 0, errors = 0;
+    size_t unknown_acc = 0, unknown_n = 0, errors = 0, pr_n = 0, pr_acc = 0;
     bool unsound = false;
     double total = 0, worst = 0;
     const char *worst_name = "";
@@ -206,7 +242,7 @@ int main(int argc, char **argv)
             v = V_LOADFAIL;
             snprintf(msg, sizeof msg, "program not found");
         } else {
-            v = verify_one(p, tlimit, disj, msg, sizeof msg, &secs);
+            v = verify_one(p, &vo, msg, sizeof msg, &secs);
         }
         total += secs;
         if (secs > worst) {
@@ -227,6 +263,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(r->truth, "safe") && !strcmp(r->prevail, "pass")) {
             safe_n++;
             safe_acc += acc;
+        } else if (!strcmp(r->truth, "safe") && !strcmp(r->prevail, "fail")) {
+            pr_n++;
+            pr_acc += acc;
+            if (show73)
+                printf("P73 %s\t%s\t%s\tours=%s\t%.3fs\t%s\n", r->file, r->section, r->function,
+                       vname[v], secs, msg);
         } else if (!strcmp(r->truth, "unknown")) {
             unknown_n++;
             unknown_acc += acc;
@@ -242,6 +284,7 @@ int main(int argc, char **argv)
     printf("unsafe rejected %zu/%zu\n", unsafe_rej, unsafe_n);
     printf("malformed refused %zu/%zu\n", mal_rej, mal_n);
     printf("safe-and-PREVAIL-accepted accepted %zu/%zu\n", safe_acc, safe_n);
+    printf("PREVAIL-rejected safe accepted %zu/%zu\n", pr_acc, pr_n);
     printf("unknown accepted %zu/%zu\n", unknown_acc, unknown_n);
     printf("analysis errors %zu\n", errors);
     printf("time %.2fs total, slowest %.2fs (%s)\n", total, worst, worst_name);
@@ -253,5 +296,9 @@ int main(int argc, char **argv)
         free(rows[i].prevail);
     }
     free(rows);
-    return unsound ? 1 : 0;
+    if (only || vo.partition != DRACO_PARTITION_AUTO || vo.budget || vo.wfactor || vo.window)
+        floor73 = 0;   /* a subset or another policy: no floor */
+    if (!unsound && pr_acc < floor73)
+        printf("FAIL: PREVAIL-rejected safe accepted %zu < floor %zu\n", pr_acc, floor73);
+    return unsound ? 1 : pr_acc < floor73 ? 3 : 0;
 }

@@ -117,6 +117,8 @@ struct draco_actx {
     draco_error *err;
     double deadline;                /* 0 = none */
     uint64_t visits;
+    uint64_t work;                  /* disjunct transfers in the fixpoint (opts.max_work) */
+    bool replay_stop;               /* set by a replay callback: end draco_fixpoint_replay() now */
     /* domains */
     struct draco_domain_ctx dctx;
     /* variables */
@@ -334,14 +336,19 @@ void draco_packet_invalidate(struct draco_actx *ax, struct draco_astate *s);
 uint32_t draco_frame_r10(const struct draco_actx *ax, uint32_t frame);
 
 /* ---------------------------------------------------------------- fixpoint and printing */
-/* Runs the WTO fixpoint; results in ax->post[]. */
+/* Runs the WTO fixpoint (draco_fixpoint_setup() first); results in ax->post[]. */
 draco_status draco_fixpoint_run(struct draco_actx *ax);
+/* Only builds the entry state. For a program without loops (no WTO component) a replay right
+ * after it computes exactly what the fixpoint followed by a replay would: every pre-state is the
+ * join of its predecessors' posts, which the replay recomputes in WTO order. */
+draco_status draco_fixpoint_setup(struct draco_actx *ax);
 /* Pre-state of node v from the posts of its predecessors (entry state for ENTRY); caller frees. */
 struct draco_astate *draco_fixpoint_pre(struct draco_actx *ax, uint32_t v);
 /* After draco_fixpoint_run(): one pass in WTO order that recomputes every node's pre-state from
  * the loop invariants (heads) and its predecessors' posts, calls fn(user, v, pre) with it, and
  * applies the node. Posts are released as soon as their last consumer has read them, so memory
- * stays proportional to the live frontier. ax->post[exit] is kept. */
+ * stays proportional to the live frontier. ax->post[exit] is kept. A callback that sets
+ * ax->replay_stop ends the pass after its node; ax->post[exit] is then NULL. */
 draco_status draco_fixpoint_replay(struct draco_actx *ax,
                                    void (*fn)(void *user, uint32_t v, struct draco_astate *pre),
                                    void *user);

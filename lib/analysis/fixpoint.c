@@ -16,6 +16,12 @@
 #define DRACO_FIX_MAX_DESCEND 8
 #define DRACO_FIX_MAX_NESTING 4096
 
+/* the states node v may keep (see opts.partition_nodes) */
+static unsigned disj_at(const struct draco_actx *ax, uint32_t v)
+{
+    return ax->opts.partition_nodes && !ax->opts.partition_nodes[v] ? 1 : ax->max_disj;
+}
+
 static void visit(struct draco_actx *ax, uint32_t v, struct draco_astate *pre)
 {
     ax->visits++;
@@ -27,6 +33,9 @@ static void visit(struct draco_actx *ax, uint32_t v, struct draco_astate *pre)
     for (struct draco_astate *d = pre; d; d = d->alt) {
         if (d->bottom)
             continue;
+        if (++ax->work > ax->opts.max_work && ax->opts.max_work && draco_actx_ok(ax))
+            draco_actx_fail(ax, DRACO_ERR_LIMIT, "work limit of %llu transfers exceeded",
+                            (unsigned long long)ax->opts.max_work);
         draco_transfer_node(ax, v, d);
         if (d->bottom && !may_vanish && draco_actx_ok(ax)) {
             struct draco_sb sb;
@@ -37,7 +46,7 @@ static void visit(struct draco_actx *ax, uint32_t v, struct draco_astate *pre)
             draco_sb_fini(&sb);
         }
     }
-    pre = draco_as_list_normalize(ax, pre, ax->max_disj);
+    pre = draco_as_list_normalize(ax, pre, disj_at(ax, v));
     draco_as_list_free(ax, ax->post[v]);
     ax->post[v] = pre;
     ax->pending[v] = draco_cfg_succ_count(ax->cfg, v);
@@ -69,7 +78,8 @@ static struct draco_astate *preds_concat(struct draco_actx *ax, uint32_t v, bool
     for (uint32_t i = 0; i < np; i++)
         for (const struct draco_astate *p = ax->post[pr[i]]; p; p = p->alt)
             total += !p->bottom;
-    bool per_pred = total > ax->max_disj;
+    unsigned max = disj_at(ax, v);
+    bool per_pred = total > max;
     struct draco_astate *head = NULL, **tail = &head;
     for (uint32_t i = 0; i < np; i++) {
         const struct draco_astate *p = ax->post[pr[i]];
@@ -101,7 +111,7 @@ static struct draco_astate *preds_concat(struct draco_actx *ax, uint32_t v, bool
             consume(ax, pr[i], ax->wto->comp[v]);
         }
     }
-    return draco_as_list_normalize(ax, head, ax->max_disj);
+    return draco_as_list_normalize(ax, head, max);
 }
 
 static struct draco_astate *pre_consume(struct draco_actx *ax, uint32_t v, bool release)
@@ -233,7 +243,7 @@ static void run_range(struct draco_actx *ax, uint32_t begin, uint32_t end)
     }
 }
 
-draco_status draco_fixpoint_run(struct draco_actx *ax)
+draco_status draco_fixpoint_setup(struct draco_actx *ax)
 {
     if (ax->wto->max_depth > DRACO_FIX_MAX_NESTING)
         draco_actx_fail(ax, DRACO_ERR_LIMIT, "loops nested %u deep", ax->wto->max_depth);
@@ -250,6 +260,12 @@ draco_status draco_fixpoint_run(struct draco_actx *ax)
         if (ax->entry && ax->opts.n_pre)
             draco_as_apply_constraints(ax, ax->entry, ax->opts.pre, ax->opts.n_pre);
     }
+    return ax->status;
+}
+
+draco_status draco_fixpoint_run(struct draco_actx *ax)
+{
+    draco_fixpoint_setup(ax);
     if (draco_actx_ok(ax))
         run_range(ax, 0, ax->wto->n);
     return ax->status;
@@ -271,7 +287,8 @@ draco_status draco_fixpoint_replay(struct draco_actx *ax,
             n += !draco_wto_is_head(w, sc[i]);
         ax->pending[v] = n;
     }
-    for (uint32_t i = 0; i < w->n && draco_actx_ok(ax); i++) {
+    ax->replay_stop = false;
+    for (uint32_t i = 0; i < w->n && draco_actx_ok(ax) && !ax->replay_stop; i++) {
         uint32_t v = w->order[i];
         struct draco_astate *pre;
         uint32_t c = draco_wto_head_comp(w, v);
@@ -288,16 +305,25 @@ draco_status draco_fixpoint_replay(struct draco_actx *ax,
         ax->visits++;
         if ((ax->visits & 255) == 0)
             draco_actx_time_ok(ax);
-        for (struct draco_astate *d = pre; d; d = d->alt)
-            if (!d->bottom)
-                draco_transfer_node(ax, v, d);
-        pre = draco_as_list_normalize(ax, pre, ax->max_disj);
+        for (struct draco_astate *d = pre; d; d = d->alt) {
+            if (d->bottom)
+                continue;
+            if (++ax->work > ax->opts.max_work && ax->opts.max_work && draco_actx_ok(ax))
+                draco_actx_fail(ax, DRACO_ERR_LIMIT, "work limit of %llu transfers exceeded",
+                                (unsigned long long)ax->opts.max_work);
+            draco_transfer_node(ax, v, d);
+        }
+        pre = draco_as_list_normalize(ax, pre, disj_at(ax, v));
         draco_as_list_free(ax, ax->post[v]);
         ax->post[v] = pre;
         if (ax->pending[v] == 0 && v != cfg->exit) {
             draco_as_list_free(ax, ax->post[v]);
             ax->post[v] = NULL;
         }
+    }
+    if (ax->replay_stop) {
+        draco_as_list_free(ax, ax->post[cfg->exit]);
+        ax->post[cfg->exit] = NULL;
     }
     if (ax->post[cfg->exit])
         ax->post[cfg->exit] = draco_as_list_collapse(ax, ax->post[cfg->exit]);

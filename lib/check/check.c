@@ -72,6 +72,9 @@ static bool check_disjunct(struct check_ctx *k, uint32_t v, struct draco_astate 
         if (draco_assertion_check(ax, v, pre, &k->as.a[i], &k->why))
             continue;
         k->failed = true;
+        if (ax->opts.stop_at_first_failure && !ax->opts.collect_invariants &&
+            !ax->opts.collect_exit_post && !ax->opts.report_unreachable)
+            ax->replay_stop = true;
         if (k->nd < DRACO_MAX_DIAGS) {
             draco_sb_clear(&k->lab);
             draco_sb_clear(&k->txt);
@@ -343,6 +346,47 @@ static draco_status check_pass(struct draco_actx *ax, struct draco_arena *arena,
     return st;
 }
 
+/* Flags the nodes at most `depth` edges before a node whose pc failed in `res` (NULL: out of
+ * memory or nothing failed with a pc -- the caller then partitions everywhere). */
+static bool *partition_window(const struct draco_cfg *cfg, const struct draco_analysis_result *res,
+                              uint32_t depth, struct draco_arena *arena)
+{
+    uint32_t n = cfg->n_nodes;
+    bool *in = draco_arena_alloc(arena, n * sizeof *in);
+    uint32_t *dist = draco_arena_alloc(arena, n * sizeof *dist);
+    uint32_t *queue = draco_arena_alloc(arena, n * sizeof *queue);
+    if (!in || !dist || !queue)
+        return NULL;
+    uint32_t qh = 0, qt = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        in[v] = false;
+        dist[v] = UINT32_MAX;
+        for (size_t i = 0; i < res->n_diags; i++)
+            if (res->diags[i].pc >= 0 && cfg->nodes[v].pc == (uint32_t)res->diags[i].pc) {
+                in[v] = true;
+                dist[v] = 0;
+                queue[qt++] = v;
+                break;
+            }
+    }
+    if (qt == 0)
+        return NULL;
+    while (qh < qt) {
+        uint32_t v = queue[qh++];
+        if (dist[v] >= depth)
+            continue;
+        uint32_t np = draco_cfg_pred_count(cfg, v);
+        const uint32_t *pr = draco_cfg_preds(cfg, v);
+        for (uint32_t i = 0; i < np; i++)
+            if (dist[pr[i]] == UINT32_MAX) {
+                dist[pr[i]] = dist[v] + 1;
+                in[pr[i]] = true;
+                queue[qt++] = pr[i];
+            }
+    }
+    return in;
+}
+
 draco_status draco_check_run(const struct draco_program *prog, const struct draco_ir_prog *ir,
                              const struct draco_cfg *cfg_in, const struct draco_analysis_opts *opts,
                              struct draco_arena *arena, draco_error *err,
@@ -371,13 +415,17 @@ draco_status draco_check_run(const struct draco_program *prog, const struct drac
     /* With partitioning, the joined (cheaper) analysis runs first; only a program it rejects is
      * analysed again with disjuncts. Both verdicts are sound; the second is the more precise. */
     struct draco_analysis_opts o1 = *opts;
-    bool two = opts->max_disjuncts > 1 || (wto.n_comps > 0 && opts->join_delay == 0);
-    if (two)
-        o1.max_disjuncts = 1;
+    uint32_t budget = opts->partition == DRACO_PARTITION_OFF ? opts->max_disjuncts
+                      : opts->partition_budget ? opts->partition_budget : DRACO_PARTITION_BUDGET;
+    if (budget == 0)
+        budget = 1;
+    bool full = opts->partition == DRACO_PARTITION_FULL;
+    bool two = (budget > 1 && !full) || (wto.n_comps > 0 && opts->join_delay == 0);
+    o1.max_disjuncts = full ? budget : 1;
     uint64_t visits = 0;
     st = draco_actx_init(ax, prog, ir, &cfg, &wto, &o1, err);
     if (st == DRACO_OK)
-        st = draco_fixpoint_run(ax);
+        st = wto.n_comps ? draco_fixpoint_run(ax) : draco_fixpoint_setup(ax);   /* see setup() */
     if (st == DRACO_OK)
         st = check_pass(ax, arena, out);
     visits += ax->visits;
@@ -389,6 +437,16 @@ draco_status draco_check_run(const struct draco_program *prog, const struct drac
         memset(&out2, 0, sizeof out2);
         draco_error e2 = {0};
         o1 = *opts;
+        o1.max_disjuncts = budget;
+        if (opts->partition == DRACO_PARTITION_AUTO && budget > 1)
+            o1.stop_at_first_failure = true;
+        uint32_t window = opts->partition_window ? opts->partition_window : DRACO_PARTITION_WINDOW;
+        if (opts->partition == DRACO_PARTITION_AUTO && !opts->partition_nodes && window != UINT32_MAX)
+            o1.partition_nodes = partition_window(&cfg, out, window, arena);
+        /* (the window lives in the caller's arena: a few bytes per node) */
+        if (opts->partition == DRACO_PARTITION_AUTO && !opts->max_work)
+            o1.max_work = (visits + 64) * (uint64_t)(opts->partition_work_factor ? opts->partition_work_factor
+                                                                                  : DRACO_PARTITION_WORK_FACTOR);
         if (wto.n_comps > 0 && opts->join_delay == 0)
             o1.join_delay = 64;   /* let short loops converge before widening */
         double left = opts->time_limit_seconds - (draco_now_seconds() - t0);
@@ -397,7 +455,7 @@ draco_status draco_check_run(const struct draco_program *prog, const struct drac
                 o1.time_limit_seconds = left;   /* one budget for both rounds */
             draco_status st2 = draco_actx_init(ax, prog, ir, &cfg, &wto, &o1, &e2);
             if (st2 == DRACO_OK)
-                st2 = draco_fixpoint_run(ax);
+                st2 = wto.n_comps ? draco_fixpoint_run(ax) : draco_fixpoint_setup(ax);
             if (st2 == DRACO_OK)
                 st2 = check_pass(ax, arena, &out2);
             visits += ax->visits;

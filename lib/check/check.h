@@ -20,9 +20,15 @@
  *  - The fixpoint runs over the weak topological order; then one replay pass in WTO order
  *    recomputes each reachable node's pre-state, checks its assertions (first failure per node
  *    is a diagnostic; the failing path stops there, as in PREVAIL) and collects invariants.
- *  - A program that fails and has loops (or when opts->max_disjuncts > 1) is analysed a second
- *    time with a long join delay before widening (and the requested trace partitioning); the
- *    second verdict replaces the first only if that round completes. Both are sound.
+ *  - Partitioning policy (opts->partition): AUTO (default) runs the joined analysis (one state
+ *    per node) first; a program it rejects is analysed a second time with trace partitioning
+ *    (up to opts->partition_budget disjuncts per node, default DRACO_PARTITION_BUDGET) and, if
+ *    it has loops, a long join delay before widening. The second verdict and its diagnostics
+ *    replace the first only if that round completes within what is left of the time limit (a
+ *    time-out keeps the first, already sound, rejection). OFF: the same, but the second round
+ *    keeps opts->max_disjuncts (default 1) and runs only for programs with loops. FULL: the
+ *    partitioned analysis from the start (a second round only for the join delay).
+ *    Every round is sound; a disjunct list over budget is joined, never dropped.
  *  - Diagnostics are sorted by instruction index; at most 64 are kept. out->passed is true only
  *    if no assertion failed anywhere; a result with passed == false always has n_diags > 0.
  * Thread-safety: nothing global; distinct calls may run in parallel on distinct arenas (the CFG

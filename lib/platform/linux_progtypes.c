@@ -3,8 +3,10 @@
  *
  * Invariants: the rules pick a program type from a section name exactly as PREVAIL's Linux
  * platform does (so verdicts are comparable): the first entry of `section_rules`, in order, whose
- * prefix starts the section wins; unknown sections are socket_filter; an object path containing
- * "cilium" and "xdp" is xdp, and "cilium" and "lxc" is sched_cls, whatever the section. A few
+ * prefix starts the section wins; unknown sections are socket_filter (a distinct object marked
+ * is_section_default, which keeps PREVAIL's helper availability by context); an object path
+ * containing "cilium" and "xdp" is xdp, and "cilium" and "lxc" is sched_cls, whatever the
+ * section. A few
  * sleepable prefixes ("fentry.s/", ...) that PREVAIL's list lacks are added; they cannot match a
  * section any PREVAIL prefix matches. Every program type points at a context descriptor; program
  * types sharing a kernel context struct share the descriptor object.
@@ -75,6 +77,10 @@ static const struct draco_prog_type prog_types[] = {
 };
 static const struct draco_prog_type prog_tracing_sleepable =
     PT("tracing", ctx_tracing, TRACING, true, true);
+/* an unknown section (see draco_prog_type.is_section_default) */
+static const struct draco_prog_type prog_section_default = {
+    .name = "socket_filter", .ctx = &ctx_sk_buff, .id = DRACO_LINUX_PROG_SOCKET_FILTER,
+    .is_section_default = true};
 #undef PT
 
 struct section_rule {
@@ -162,7 +168,7 @@ const struct draco_prog_type *draco_linux_prog_type_from_section(const struct dr
             if (has_prefix(section, section_rules[i].prefix))
                 return section_rules[i].type;
     }
-    return T(SOCKET_FILTER);
+    return &prog_section_default;
 }
 
 const struct draco_prog_type *draco_linux_prog_type_by_name(const struct draco_platform *self,

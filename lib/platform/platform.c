@@ -238,7 +238,8 @@ bool draco_helper_proto_usable_in(const struct draco_helper_proto *p,
         return p->required_ctx == NULL && p->prog_types == 0 && !p->might_sleep;
     if (p->required_ctx && (!t->ctx || !t->ctx->name || strcmp(p->required_ctx, t->ctx->name) != 0))
         return false;
-    if (p->prog_types && (t->id >= 64 || !(p->prog_types & (1ull << t->id))))
+    if (p->prog_types && (t->id >= 64 || !(p->prog_types & (1ull << t->id))) &&
+        !(t->is_section_default && p->required_ctx))
         return false;
     if (p->might_sleep && !t->is_sleepable)
         return false;

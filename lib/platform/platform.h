@@ -97,6 +97,11 @@ struct draco_prog_type {
     uint32_t id;                         /* platform id (Linux: BPF_PROG_TYPE_*) */
     bool is_privileged;                  /* loads need CAP_BPF+CAP_PERFMON: pointer leaks allowed */
     bool is_sleepable;                   /* may call helpers with might_sleep */
+    /* No section rule named the type (PREVAIL's fallback to socket_filter for an unknown
+     * section such as "2/7" or "tc/tail"): like PREVAIL, a helper restricted to other program
+     * types (progs=) is still usable when it names this type's context (ctx=__sk_buff). An
+     * explicit "socket" section keeps the kernel's list. */
+    bool is_section_default;
 };
 
 #define DRACO_HELPER_ARGS 5
