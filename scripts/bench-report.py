@@ -488,8 +488,8 @@ def findings(d, big):
         F.append("**Memory traffic.** System time is %.0f%% of the CPU time (%.2f s of %.2f s): %s minor page "
                  "faults, %.1f GiB of fresh pages touched.%s" % (
                      100 * sys_ / cpu, sys_, cpu, "{:,}".format(flt), flt * 4096 / 2 ** 30,
-                     " Allocating and zeroing memory, not computing, is the largest CPU cost; cutting peak memory "
-                     "cuts time too." if sys_ > 0.4 * cpu else ""))
+                     " In processes that do no I/O, system time is mostly page faults, fork and exit, not analysis: fewer, smaller "
+                     "processes and heaps cut it." if sys_ > 0.3 * cpu else ""))
     load = tot("load_s", o)
     if wall > 0 and load > 0:
         byfile = {}
