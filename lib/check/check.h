@@ -28,7 +28,12 @@
  *    time-out keeps the first, already sound, rejection). OFF: the same, but the second round
  *    keeps opts->max_disjuncts (default 1) and runs only for programs with loops. FULL: the
  *    partitioned analysis from the start (a second round only for the join delay).
- *    Every round is sound; a disjunct list over budget is joined, never dropped.
+ *    Every round is sound; a disjunct list over budget is joined, never dropped. The AUTO
+ *    re-run stops checking at its first failing node (opts->stop_at_first_failure), so a
+ *    program rejected again reports that node's diagnostics; its work is capped at
+ *    DRACO_PARTITION_WORK_FACTOR times the first round's node visits (a count, so the verdict
+ *    does not depend on the machine's speed). Programs without loops skip the fixpoint: the
+ *    checking replay alone computes the same states.
  *  - Diagnostics are sorted by instruction index; at most 64 are kept. out->passed is true only
  *    if no assertion failed anywhere; a result with passed == false always has n_diags > 0.
  * Thread-safety: nothing global; distinct calls may run in parallel on distinct arenas (the CFG
