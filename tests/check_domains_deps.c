@@ -10,21 +10,8 @@
 #include <string.h>
 #include "domains/deps.h"
 
-/* Check records the location of every ck_assert with a write(2); these only call into Check on
- * failure, which keeps the property loops fast. */
-#define CHECK(c, ...) do { if (!(c)) ck_abort_msg(__VA_ARGS__); } while (0)
-#define CHECK1(c) do { if (!(c)) ck_abort_msg("failed: %s", #c); } while (0)
-#define CHECK_OK(x) do { draco_status st_ = (x); if (st_ != DRACO_OK) ck_abort_msg("%s: status %d", #x, (int)st_); } while (0)
+#include "check_fast.h"
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint32_t rng_below(uint64_t *s, uint32_t n) { return (uint32_t)(rng_next(s) % n); }
 
 static draco_depset rand_set(uint64_t *s)
 {
