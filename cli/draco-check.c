@@ -414,6 +414,69 @@ static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out
     return 0;
 }
 
+/* Whether FILE is assembly text rather than ELF: a .s/.asm name, or no ELF magic. */
+static bool is_text_input(const char *path)
+{
+    size_t n = strlen(path);
+    if ((n > 2 && strcmp(path + n - 2, ".s") == 0) || (n > 4 && strcmp(path + n - 4, ".asm") == 0))
+        return true;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false; /* let the ELF loader report the error */
+    unsigned char m[4] = {0};
+    size_t got = fread(m, 1, 4, f);
+    fclose(f);
+    return got == 4 && !(m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F') &&
+           m[0] != 0 && (m[0] >= 0x20 || m[0] == '\t' || m[0] == '\n' || m[0] == '\r');
+}
+
+/* Opens an ELF object, or an assembly text file as a one-program object (needs --type). */
+static draco_status open_input(const struct cli *c, draco_error *err, draco_object **obj)
+{
+    if (!is_text_input(c->file))
+        return draco_object_open_file(c->file, NULL, err, obj);
+    if (!c->vopts.prog_type) {
+        snprintf(err->message, sizeof err->message,
+                 "%s: assembly text needs a program type (--type xdp, sched_cls, ...)", c->file);
+        err->status = DRACO_ERR_INVALID;
+        return DRACO_ERR_INVALID;
+    }
+    FILE *f = fopen(c->file, "rb");
+    if (!f) {
+        snprintf(err->message, sizeof err->message, "%s: cannot open", c->file);
+        return err->status = DRACO_ERR_INVALID;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - 1 - len, f);
+        if (len < cap - 1 || feof(f) || ferror(f))
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        snprintf(err->message, sizeof err->message, "%s: %s", c->file, buf ? "read error" : "out of memory");
+        return err->status = buf ? DRACO_ERR_INVALID : DRACO_ERR_NOMEM;
+    }
+    buf[len] = 0;
+    draco_open_opts o;
+    draco_open_opts_init(&o);
+    o.name = c->file;
+    draco_status st = draco_object_open_text(buf, c->vopts.prog_type, NULL, 0, &o, err, obj);
+    free(buf);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     struct cli c = {0};
@@ -560,7 +623,7 @@ int main(int argc, char **argv)
 
     draco_error err = {0};
     draco_object *obj = NULL;
-    draco_status st = draco_object_open_file(c.file, NULL, &err, &obj);
+    draco_status st = open_input(&c, &err, &obj);
     if (st != DRACO_OK) {
         const char *m = err.message[0] ? err.message : draco_status_str(st);
         /* messages from the loader already start with the file name */

@@ -137,6 +137,18 @@ typedef struct draco_map_info {
 DRACO_API size_t draco_object_map_count(const draco_object *obj);
 /** Borrowed. NULL if out of range. */
 DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t i);
+/**
+ * Builds an object holding one program from eBPF assembly text in the LLVM/PREVAIL syntax
+ * (`r2 = *(u8 *)(r1 + 0)`, `if r3 > r2 goto <out>`, `<out>:` labels, `r1 = map_fd 1`, `call 1`,
+ * `exit`; llvm-objdump and `clang -S` output are read too). The program's section is `prog_type`
+ * (a libbpf type name such as "xdp"; required), its function "main". `maps` (may be NULL with
+ * n_maps 0) describes the maps the text refers to, by fd (`map_fd N`) or by name (`r1 = NAME ll`).
+ * For runtimes that do not use ELF. Errors: DRACO_ERR_INVALID with the line number in err.
+ */
+DRACO_API draco_status draco_object_open_text(const char *text, const char *prog_type,
+                                              const draco_map_info *maps, size_t n_maps,
+                                              const draco_open_opts *opts, draco_error *err,
+                                              draco_object **out);
 /**@}*/
 
 /* ------------------------------------------------------------------------------------------ */

@@ -10,6 +10,7 @@
 
 #include "elf/object.h"
 #include "ir/ir.h"
+#include "ir/asm.h"
 #include "api_internal.h"
 
 #define DEFAULT_MAX_FILE (256u << 20)
@@ -77,6 +78,26 @@ DRACO_API draco_status draco_object_open_mem(const void *buf, size_t len, const 
     draco_open_opts o;
     opts_resolve(opts, &o);
     return open_image(buf, len, o.name, &o, err, out);
+}
+
+DRACO_API draco_status draco_object_open_text(const char *text, const char *prog_type,
+                                              const draco_map_info *maps, size_t n_maps,
+                                              const draco_open_opts *opts, draco_error *err,
+                                              draco_object **out)
+{
+    if (!out)
+        return draco_error_set(err, DRACO_ERR_INVALID, "draco_object_open_text: NULL output");
+    *out = NULL;
+    if (!text || !prog_type || !*prog_type || (n_maps && !maps))
+        return draco_error_set(err, DRACO_ERR_INVALID,
+                               "draco_object_open_text: text and a program type are required");
+    draco_open_opts o;
+    opts_resolve(opts, &o);
+    size_t len = strlen(text);
+    if (len > o.max_file_size)
+        return draco_error_set(err, DRACO_ERR_LIMIT, "%s: text too large (%zu bytes, limit %zu)",
+                               o.name, len, o.max_file_size);
+    return draco_asm_object_create(text, o.name, prog_type, prog_type, maps, n_maps, err, out);
 }
 
 DRACO_API void draco_object_destroy(draco_object *obj)
