@@ -155,7 +155,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libdracoverify.a $(LIB_OBJS)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/draco $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/dracoverify.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/draco/*.h $(DESTDIR)$(PREFIX)/include/draco/
+	for h in include/draco/*.h; do [ -f "$$h" ] && install -m 644 "$$h" $(DESTDIR)$(PREFIX)/include/draco/ || true; done
 	install -m 644 $(BUILD)/libdracoverify.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libdracoverify.so $(DESTDIR)$(PREFIX)/lib/libdracoverify.so.0
 	ln -sf libdracoverify.so.0 $(DESTDIR)$(PREFIX)/lib/libdracoverify.so
