@@ -15,61 +15,7 @@
 #define NONE DRACO_CFG_NONE
 
 /* ---- hand-made programs ---- */
-struct pb {
-    struct draco_ir_insn *ins;
-    size_t n, cap;
-};
-static struct draco_ir_insn *pb_add(struct pb *p, uint8_t kind)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 64;
-        p->ins = realloc(p->ins, p->cap * sizeof *p->ins);
-        ck_assert_ptr_nonnull(p->ins);
-    }
-    struct draco_ir_insn *i = &p->ins[p->n];
-    memset(i, 0, sizeof *i);
-    i->kind = kind;
-    i->pc = (uint32_t)p->n;
-    i->target = -1;
-    i->is64 = true;
-    p->n++;
-    return i;
-}
-static void p_add(struct pb *p, int dst, int64_t imm)
-{
-    struct draco_ir_insn *i = pb_add(p, DRACO_IR_BIN);
-    i->op = DRACO_BIN_ADD;
-    i->opcode = 0x07;
-    i->dst = (uint8_t)dst;
-    i->imm = imm;
-}
-static void p_jcc(struct pb *p, int op, int dst, int64_t imm, int32_t target)
-{
-    struct draco_ir_insn *i = pb_add(p, DRACO_IR_JMP);
-    i->op = (uint8_t)op;
-    i->opcode = 0x15;
-    i->dst = (uint8_t)dst;
-    i->imm = imm;
-    i->target = target;
-}
-static void p_ja(struct pb *p, int32_t target)
-{
-    struct draco_ir_insn *i = pb_add(p, DRACO_IR_JMP);
-    i->op = DRACO_COND_ALWAYS;
-    i->opcode = 0x05;
-    i->target = target;
-}
-static void p_call(struct pb *p, int32_t target)
-{
-    struct draco_ir_insn *i = pb_add(p, DRACO_IR_CALL_LOCAL);
-    i->opcode = 0x85;
-    i->src = 1;
-    i->target = target;
-}
-static void p_exit(struct pb *p)
-{
-    pb_add(p, DRACO_IR_EXIT)->opcode = 0x95;
-}
+#include "ir_builder.h"
 
 struct fx {
     struct pb p;
