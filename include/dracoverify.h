@@ -183,6 +183,16 @@ typedef struct draco_verify_opts {
      *  failure reported). FULL: partitioned from the start. Every policy is sound. */
     draco_partition_policy partition;
     uint32_t partition_budget;    /**< states kept per instruction when partitioned; 0 = default (2) */
+    /** The loader's privileges as Linux grants them to a CAP_BPF + CAP_PERFMON (root) loader:
+     *  pointers may leak as numbers (stored to map memory, truncated by 32-bit ALU) and
+     *  uninitialised stack bytes read as unknown numbers. Default false: neither (PREVAIL's rules,
+     *  and the kernel's for a loader without CAP_PERFMON). Memory safety is checked either way. */
+    bool privileged;
+    /** Default true: a read-only data map (.rodata, .rodata.*) holds at load time the bytes the
+     *  object gives it, so a load at a known offset of it reads those bytes (as the kernel does for
+     *  frozen maps). false: its contents are unknown numbers (for loaders that rewrite .rodata
+     *  before loading, e.g. a libbpf skeleton setting `const volatile` variables). */
+    bool rodata_from_object;
 } draco_verify_opts;
 DRACO_API void draco_verify_opts_init(draco_verify_opts *opts);
 

@@ -38,6 +38,8 @@ DRACO_API void draco_verify_opts_init(draco_verify_opts *o)
     o->max_packet_size = 65535;
     o->partition = DRACO_PARTITION_POLICY_AUTO;
     o->partition_budget = 0;   /* the library default */
+    o->privileged = false;
+    o->rodata_from_object = true;
 }
 
 static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_opts *out)
@@ -60,6 +62,8 @@ static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_
     if (d.max_packet_size)
         out->max_packet_size = d.max_packet_size;
     out->collect_invariants = d.collect_invariants;
+    out->privileged = d.privileged;
+    out->rodata_from_object = d.rodata_from_object;
     out->time_limit_seconds = d.time_limit_seconds;
     out->partition = d.partition == DRACO_PARTITION_POLICY_OFF    ? DRACO_PARTITION_OFF
                      : d.partition == DRACO_PARTITION_POLICY_FULL ? DRACO_PARTITION_FULL

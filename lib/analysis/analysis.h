@@ -90,6 +90,10 @@ struct draco_analysis_opts {
      * collect_exit_post or report_unreachable ask for the whole pass. draco_check_run() sets it
      * for the partitioned round of AUTO, whose failures are the first round's confirmed. */
     bool stop_at_first_failure;
+    /* draco_verify_opts.privileged: pointer leaks and uninitialised stack reads allowed (root) */
+    bool privileged;
+    /* draco_verify_opts.rodata_from_object: read-only data maps hold the object's bytes */
+    bool rodata_from_object;
 };
 #define DRACO_PARTITION_WINDOW UINT32_MAX
 #define DRACO_PARTITION_BUDGET 2

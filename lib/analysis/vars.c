@@ -372,4 +372,5 @@ void draco_analysis_opts_init(struct draco_analysis_opts *o)
     o->max_call_frames = 8;
     o->max_packet_size = 65535;
     o->setup_entry = true;
+    o->rodata_from_object = true;
 }
