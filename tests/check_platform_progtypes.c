@@ -35,7 +35,10 @@ static const struct section_case section_cases[] = {
     {"", "", "socket_filter"},
     {"kprobe/sys_write", "", "kprobe"},
     {"kretprobe/tcp_v4_connect", "", "kprobe"},
-    {"uretprobe/bash_readline", "", "socket_filter"},
+    {"uretprobe/bash_readline", "", "kprobe"},   /* libbpf uretprobe+ (not in PREVAIL's table) */
+    {"uprobe/libc.so.6:malloc", "", "kprobe"},
+    {"uprobe.s/x", "", "kprobe"},
+    {"usdt/libc:probe", "", "kprobe"},
     {"tracepoint/syscalls/sys_enter_open", "", "tracepoint"},
     {"raw_tracepoint/filler/sys_open", "", "raw_tracepoint"},
     {"raw_tp/sched_switch", "", "raw_tracepoint"},
@@ -220,8 +223,6 @@ struct divergence {
 static const struct divergence divergences[] = {
     {"tc", "socket_filter", "sched_cls"},             /* libbpf: "tc", "tc/..." */
     {"cgroup_skb/", "socket_filter", "cgroup_skb"},   /* PREVAIL only knows "cgroup/skb" */
-    {"uretprobe/", "socket_filter", "kprobe"},
-    {"uprobe/", "socket_filter", "kprobe"},
     {"cgroup/post_bind", "cgroup_sock_addr", "cgroup_sock"},
     {"af_xdp", "socket_filter", "xdp"},               /* baseline: "xdp" anywhere in the name */
 };

@@ -98,6 +98,11 @@ static const struct section_rule section_rules[] = {
     {"cgroup/sock", T(CGROUP_SOCK)},
     {"kprobe/", T(KPROBE)},
     {"kretprobe/", T(KPROBE)},
+    /* not in PREVAIL's table (which would fall back to socket_filter): libbpf's uprobe+,
+     * uretprobe+, uprobe.s+, usdt+ sections are kprobe programs, as the kernel loads them */
+    {"uprobe", T(KPROBE)},
+    {"uretprobe", T(KPROBE)},
+    {"usdt", T(KPROBE)},
     {"lwt_in", T(LWT_IN)},
     {"lwt_out", T(LWT_OUT)},
     {"lwt_xmit", T(LWT_XMIT)},
