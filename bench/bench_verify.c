@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* bench_verify: verifies every program of every file given, all in this one process.
  *
- * Usage: bench_verify [-r REPEATS] FILE...   Each file is opened once and all its programs are
+ * Usage: bench_verify [-r REPEATS] [-P auto|off|full] FILE...
+ * Each file is opened once and all its programs are
  * verified in order; one TSV line per program (first run), then a summary: the best total of
  * REPEATS runs, split into ELF loading and draco_verify() (decode, CFG, analysis), the verdict
  * counts and the process's peak RSS. Next to `draco-check --jobs 1` (one process per program,
  * each opening its file, as the baselines were measured) it shows what the library costs without
- * process start-up and repeated loading. Uses only the public API.
+ * process start-up and repeated loading. -P: the partitioning policy (default: the library's, auto);
+ * `make bench` runs it with auto and off to measure what partitioning costs. Uses only the public API.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,7 @@ struct totals {
     unsigned long long iterations;
 };
 
-static void run_once(int nfiles, char **files, struct totals *t, FILE *tsv)
+static void run_once(int nfiles, char **files, const draco_verify_opts *vo, struct totals *t, FILE *tsv)
 {
     memset(t, 0, sizeof *t);
     for (int i = 0; i < nfiles; i++) {
@@ -47,7 +49,7 @@ static void run_once(int nfiles, char **files, struct totals *t, FILE *tsv)
             draco_report *rep = NULL;
             draco_error e2 = {0};
             double t1 = now();
-            st = draco_verify(p, NULL, &e2, &rep);
+            st = draco_verify(p, vo, &e2, &rep);
             double dt = now() - t1;
             t->programs++;
             t->verify += dt;
@@ -81,19 +83,37 @@ static void run_once(int nfiles, char **files, struct totals *t, FILE *tsv)
 int main(int argc, char **argv)
 {
     int repeats = 1, first = 1;
-    if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-        repeats = atoi(argv[2]);
-        first = 3;
+    draco_verify_opts vo;
+    draco_verify_opts_init(&vo);
+    const char *policy = "auto";
+    for (;;) {
+        if (first + 1 < argc && strcmp(argv[first], "-r") == 0) {
+            repeats = atoi(argv[first + 1]);
+            first += 2;
+        } else if (first + 1 < argc && strcmp(argv[first], "-P") == 0) {
+            policy = argv[first + 1];
+            if (strcmp(policy, "off") == 0)
+                vo.partition = DRACO_PARTITION_POLICY_OFF;
+            else if (strcmp(policy, "full") == 0)
+                vo.partition = DRACO_PARTITION_POLICY_FULL;
+            else if (strcmp(policy, "auto") == 0)
+                vo.partition = DRACO_PARTITION_POLICY_AUTO;
+            else
+                repeats = 0;
+            first += 2;
+        } else {
+            break;
+        }
     }
     if (first >= argc || repeats < 1) {
-        fprintf(stderr, "usage: bench_verify [-r REPEATS] FILE...\n");
+        fprintf(stderr, "usage: bench_verify [-r REPEATS] [-P auto|off|full] FILE...\n");
         return 64;
     }
     struct totals best = {0}, t;
     double best_total = -1;
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
-        run_once(argc - first, argv + first, &t, r == 0 ? stdout : NULL);
+        run_once(argc - first, argv + first, &vo, &t, r == 0 ? stdout : NULL);
         double total = now() - t0;
         if (best_total < 0 || total < best_total) {
             best_total = total;
@@ -102,6 +122,7 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
+    printf("# partitioning: %s\n", policy);
     printf("# programs %zu: %zu pass, %zu fail, %zu error; files refused %zu; fixpoint visits %llu\n",
            best.programs, best.pass, best.fail, best.errors, best.refused_files, best.iterations);
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +

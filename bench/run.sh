@@ -5,7 +5,8 @@
 #  1. front end: load + decode + CFG of every program in one process (bench_frontend), and
 #     the library alone: every program verified in one process, each file opened once (bench_verify)
 #  2. corpus run: every program verified in its own process, one at a time, with
-#     `draco-check --jobs 1` -> bench/results/latest.tsv (+ latest.txt, the table)
+#     `draco-check --jobs 1` -> bench/results/latest.tsv (+ latest.txt, the table), then the same
+#     with --partition=off -> latest-off.tsv (what trace partitioning costs; also in-process, step 1)
 #  3. what changed since the previous run (draco-check --compare previous.tsv latest.tsv)
 #  4. deterministic cost: callgrind instruction counts on bench/cost-subset.tsv (scripts/bench-cost.py)
 #  5. summary against the ground truth and the PREVAIL / kernel baselines, plots and
@@ -47,6 +48,9 @@ grep '^#' bench/results/frontend.tsv
 echo "== library alone: every program verified in one process (bench/results/inprocess.tsv)"
 (cd "$CORPUS" && "$ROOT/$BUILD/bench/bench_verify" -r 3 $files) > bench/results/inprocess.tsv || exit 1
 grep '^#' bench/results/inprocess.tsv
+echo "== the same without partitioning, --partition=off (bench/results/inprocess-off.tsv)"
+(cd "$CORPUS" && "$ROOT/$BUILD/bench/bench_verify" -r 3 -P off $files) > bench/results/inprocess-off.tsv || exit 1
+grep '^#' bench/results/inprocess-off.tsv
 
 echo "== corpus run: one process per program, ${BENCH_JOBS:-1} at a time (bench/results/latest.tsv)"
 if ! nm "$BUILD/libdracoverify.a" 2>/dev/null | grep -q ' T draco_check_run'; then
@@ -61,6 +65,15 @@ if [ $rc -ge 64 ] || [ ! -s bench/results/latest.tsv ]; then
   exit 1
 fi
 grep -E '^[0-9]+ programs:|^time:|^peak memory:' bench/results/latest.txt
+echo "== corpus run without partitioning, --partition=off (bench/results/latest-off.tsv)"
+(cd "$CORPUS" && "$ROOT/$BUILD/draco-check" --jobs "${BENCH_JOBS:-1}" --timeout "${BENCH_TIMEOUT:-300}" --memory-limit 8192 \
+    --partition=off -o "$ROOT/bench/results/latest-off.tsv" $files) > bench/results/latest-off.txt
+rc=$?
+if [ $rc -ge 64 ] || [ ! -s bench/results/latest-off.tsv ]; then
+  echo "bench: draco-check --partition=off failed (exit $rc)" >&2
+  exit 1
+fi
+grep -E '^time:' bench/results/latest-off.txt
 echo "loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> bench/results/env.txt
 
 if [ -f bench/results/previous.tsv ]; then
