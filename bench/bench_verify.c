@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* bench_verify: verifies every program of every file given, all in this one process.
  *
- * Usage: bench_verify [-r REPEATS] [-P auto|off|full] FILE...
+ * Usage: bench_verify [-r REPEATS] [-P auto|off|full] [-A] FILE...
  * Each file is opened once and all its programs are
  * verified in order; one TSV line per program (first run), then a summary: the best total of
  * REPEATS runs, split into ELF loading and draco_verify() (decode, CFG, analysis), the verdict
  * counts and the process's peak RSS. Next to `draco-check --jobs 1` (one process per program,
  * each opening its file, as the baselines were measured) it shows what the library costs without
  * process start-up and repeated loading. -P: the partitioning policy (default: the library's, auto);
- * `make bench` runs it with auto and off to measure what partitioning costs. Uses only the public API.
+ * `make bench` runs it with auto and off to measure what partitioning costs; -A: all_failures (every
+ * path analysed to its end, past failed checks). Uses only the public API.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,12 +102,15 @@ int main(int argc, char **argv)
             else
                 repeats = 0;
             first += 2;
+        } else if (first < argc && strcmp(argv[first], "-A") == 0) {
+            vo.all_failures = true;
+            first++;
         } else {
             break;
         }
     }
     if (first >= argc || repeats < 1) {
-        fprintf(stderr, "usage: bench_verify [-r REPEATS] [-P auto|off|full] FILE...\n");
+        fprintf(stderr, "usage: bench_verify [-r REPEATS] [-P auto|off|full] [-A] FILE...\n");
         return 64;
     }
     struct totals best = {0}, t;
@@ -122,7 +126,7 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("# partitioning: %s\n", policy);
+    printf("# partitioning: %s%s\n", policy, vo.all_failures ? ", all failures" : "");
     printf("# programs %zu: %zu pass, %zu fail, %zu error; files refused %zu; fixpoint visits %llu\n",
            best.programs, best.pass, best.fail, best.errors, best.refused_files, best.iterations);
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +

@@ -51,6 +51,9 @@ grep '^#' bench/results/inprocess.tsv
 echo "== the same without partitioning, --partition=off (bench/results/inprocess-off.tsv)"
 (cd "$CORPUS" && "$ROOT/$BUILD/bench/bench_verify" -r 3 -P off $files) > bench/results/inprocess-off.tsv || exit 1
 grep '^#' bench/results/inprocess-off.tsv
+echo "== ... and with every path analysed to its end, --partition=off --all-failures (bench/results/inprocess-off-all.tsv)"
+(cd "$CORPUS" && "$ROOT/$BUILD/bench/bench_verify" -r 3 -P off -A $files) > bench/results/inprocess-off-all.tsv || exit 1
+grep '^#' bench/results/inprocess-off-all.tsv
 
 echo "== corpus run: one process per program, ${BENCH_JOBS:-1} at a time (bench/results/latest.tsv)"
 if ! nm "$BUILD/libdracoverify.a" 2>/dev/null | grep -q ' T draco_check_run'; then

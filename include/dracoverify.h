@@ -138,6 +138,15 @@ DRACO_API size_t draco_object_map_count(const draco_object *obj);
 /** Borrowed. NULL if out of range. */
 DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t i);
 /**
+ * The initial value of map i when it is a read-only data map: the implicit map of a `.rodata` or
+ * `.rodata.*` section (not marked writable), which libbpf and cilium/ebpf create with
+ * BPF_F_RDONLY_PROG (also in its draco_map_info.flags) and freeze after writing these bytes.
+ * Returns true and sets *data (borrowed, valid until the object is destroyed) and *size
+ * (= value_size); false, with *data = NULL and *size = 0, for every other map (writable .data and
+ * .bss included) or when i is out of range. Thread-safe (reads only).
+ */
+DRACO_API bool draco_object_map_rodata(const draco_object *obj, size_t i, const void **data, size_t *size);
+/**
  * Builds an object holding one program from eBPF assembly text in the LLVM/PREVAIL syntax
  * (`r2 = *(u8 *)(r1 + 0)`, `if r3 > r2 goto <out>`, `<out>:` labels, `r1 = map_fd 1`, `call 1`,
  * `exit`; llvm-objdump and `clang -S` output are read too). The program's section is `prog_type`
@@ -193,6 +202,12 @@ typedef struct draco_verify_opts {
      *  frozen maps). false: its contents are unknown numbers (for loaders that rewrite .rodata
      *  before loading, e.g. a libbpf skeleton setting `const volatile` variables). */
     bool rodata_from_object;
+    /** Default false: a path stops at its first failed check (its later checks would follow from
+     *  an assumption already shown false), so a rejected program is analysed only up to its
+     *  failures. true: every path goes on past a failed check with its state unchanged, to the
+     *  end of the program, so that every failure is reported (slower on rejected programs; no
+     *  effect on a program that passes). */
+    bool all_failures;
 } draco_verify_opts;
 DRACO_API void draco_verify_opts_init(draco_verify_opts *opts);
 

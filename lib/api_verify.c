@@ -64,6 +64,7 @@ static void to_analysis_opts(const draco_verify_opts *in, struct draco_analysis_
     out->collect_invariants = d.collect_invariants;
     out->privileged = d.privileged;
     out->rodata_from_object = d.rodata_from_object;
+    out->all_failures = d.all_failures;
     out->time_limit_seconds = d.time_limit_seconds;
     out->partition = d.partition == DRACO_PARTITION_POLICY_OFF    ? DRACO_PARTITION_OFF
                      : d.partition == DRACO_PARTITION_POLICY_FULL ? DRACO_PARTITION_FULL

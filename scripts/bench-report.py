@@ -352,7 +352,39 @@ def partition_cost(d):
     if a and b:
         res["inprocess"] = (a[0], b[0])
         res["inprocess_analysis"] = (a[1], b[1])
+        c = inprocess_total("inprocess-off-all.tsv")
+        if c:
+            res["inprocess_all"] = (c[0], b[0])
+    # per program, in one process: off, off with every path to its end (--all-failures), auto
+    runs = [inprocess_programs(n) for n in ("inprocess-off.tsv", "inprocess-off-all.tsv", "inprocess.tsv")]
+    if all(runs):
+        split = {}
+        for k, (v_off, t_off) in runs[0].items():
+            if k not in runs[1] or k not in runs[2]:
+                continue
+            v_on, t_on = runs[2][k]
+            e = split.setdefault("%s -> %s" % (v_off, v_on), [0, 0.0, 0.0, 0.0])
+            e[0] += 1
+            e[1] += t_off
+            e[2] += runs[1][k][1]
+            e[3] += t_on
+        res["inprocess_split"] = split
     return res
+
+
+def inprocess_programs(name):
+    """{(file, section, function): (verdict, draco_verify() s)} from a bench_verify TSV, or None."""
+    p = os.path.join(RESULTS, name)
+    if not os.path.exists(p):
+        return None
+    out = {}
+    with open(p) as f:
+        for l in f:
+            c = l.rstrip("\n").split("\t")
+            if l.startswith("#") or len(c) < 6:
+                continue
+            out[(norm(c[0]), c[1], c[2])] = (c[3], float(c[5]))
+    return out
 
 
 def partition_section(P):
@@ -368,6 +400,11 @@ def partition_section(P):
             rows.append([lab, fs(a), fs(b), fr(ratio(b, a))])
     L = [md_table(["", "--partition=off", "auto (default)", "auto / off"], rows, ["---", "--:", "--:", "--:"]), ""]
     L.append("Programs proven: %d with `--partition=off`, %d with the default.\n" % P["pass"])
+    if "inprocess_all" in P:
+        a, b = P["inprocess_all"]
+        L.append("The library alone with `--partition=off --all-failures` (the joined analysis taken past every "
+                 "failed check to the end of each program, as PREVAIL's is): %s; the default takes %s of that.\n"
+                 % (fs(a), fr(ratio(b, a))))
     L.append("Where the extra time goes (`draco_verify()` time by verdict off -> auto):\n")
     L.append(md_table(["verdict off -> auto", "programs", "off", "auto", "extra"],
                       [[c, n, fs(a), fs(b), fs(b - a)] for c, (n, a, b) in sorted(P["cats"].items(), key=lambda x: -(x[1][2] - x[1][1]))],
@@ -376,6 +413,18 @@ def partition_section(P):
              "costs the same. The joined analysis abandons a path at its first failed check, so it stops early "
              "on a program it rejects; a program that partitioning then proves is analysed to its end for the "
              "first time, and that whole analysis is most of the extra time (see docs/precision.md, \"Cost\").\n")
+    sp = P.get("inprocess_split")
+    if sp:
+        L.append("The same split in one process (`bench_verify`, `draco_verify()` time of its first run), with a third "
+                 "run: the joined analysis taken past every failed check to the end of the program "
+                 "(`--partition=off --all-failures`), i.e. the cost of analysing as much of the program as the "
+                 "partitioned round does, without partitioning:\n")
+        L.append(md_table(["verdict off -> auto", "programs", "off", "off, every path to its end", "auto",
+                           "auto / off", "auto / off to the end"],
+                          [[c, n, fs(a), fs(e), fs(b), fr(ratio(b, a)), fr(ratio(b, e))]
+                           for c, (n, a, e, b) in sorted(sp.items(), key=lambda x: -(x[1][3] - x[1][1]))],
+                          ["---", "--:", "--:", "--:", "--:", "--:", "--:"]))
+        L.append("")
     return "\n".join(L)
 
 

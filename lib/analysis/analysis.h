@@ -94,6 +94,8 @@ struct draco_analysis_opts {
     bool privileged;
     /* draco_verify_opts.rodata_from_object: read-only data maps hold the object's bytes */
     bool rodata_from_object;
+    /* draco_verify_opts.all_failures: a path goes on past a failed check (state unchanged) */
+    bool all_failures;
 };
 #define DRACO_PARTITION_WINDOW UINT32_MAX
 #define DRACO_PARTITION_BUDGET 2

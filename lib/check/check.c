@@ -93,7 +93,8 @@ static bool check_disjunct(struct check_ctx *k, uint32_t v, struct draco_astate 
         /* first failure per node, as PREVAIL; the path stops here (except at an exit, whose
          * state is what the program returns with) */
         bool keep = (cfg->nodes[v].kind == DRACO_CFG_INSN && cfg->nodes[v].insn->kind == DRACO_IR_EXIT) ||
-                    cfg->nodes[v].kind == DRACO_CFG_COUNTER;   /* checked after the fixpoint */
+                    cfg->nodes[v].kind == DRACO_CFG_COUNTER ||   /* checked after the fixpoint */
+                    ax->opts.all_failures;
         if (!keep)
             draco_as_set_bottom(ax, pre);
         return false;
@@ -438,7 +439,7 @@ draco_status draco_check_run(const struct draco_program *prog, const struct drac
         draco_error e2 = {0};
         o1 = *opts;
         o1.max_disjuncts = budget;
-        if (opts->partition == DRACO_PARTITION_AUTO && budget > 1)
+        if (opts->partition == DRACO_PARTITION_AUTO && budget > 1 && !opts->all_failures)
             o1.stop_at_first_failure = true;
         uint32_t window = opts->partition_window ? opts->partition_window : DRACO_PARTITION_WINDOW;
         if (opts->partition == DRACO_PARTITION_AUTO && !opts->partition_nodes && window != UINT32_MAX)

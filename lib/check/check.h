@@ -34,6 +34,9 @@
  *    DRACO_PARTITION_WORK_FACTOR times the first round's node visits (a count, so the verdict
  *    does not depend on the machine's speed). Programs without loops skip the fixpoint: the
  *    checking replay alone computes the same states.
+ *  - A path stops at its first failed check (its state becomes bottom there; exits and loop
+ *    counters excepted), unless opts->all_failures: then it goes on with its state unchanged and
+ *    every later failure is reported too (the AUTO re-run then does not stop at its first one).
  *  - Diagnostics are sorted by instruction index; at most 64 are kept. out->passed is true only
  *    if no assertion failed anywhere; a result with passed == false always has n_diags > 0.
  * Thread-safety: nothing global; distinct calls may run in parallel on distinct arenas (the CFG
