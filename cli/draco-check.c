@@ -71,6 +71,14 @@ static void usage(FILE *f)
           "      --partition=auto|off|full  trace partitioning: auto (default) re-runs a rejected\n"
           "                             program partitioned; off = PREVAIL's joins; full = always\n"
           "      --partition-budget N   states kept per instruction when partitioned (default 2)\n"
+          "      --all-failures         go on past a failed check to report every failure\n"
+          "                             (default: a path stops at its first failed check)\n"
+          "      --privileged           the kernel's rules for a root (CAP_BPF + CAP_PERFMON) loader:\n"
+          "                             pointers may leak as numbers, uninitialised stack reads\n"
+          "                             as unknown numbers (memory safety is checked either way)\n"
+          "      --no-rodata-contents   read-only data (.rodata, .rodata.*) holds unknown numbers\n"
+          "                             (default: the object's bytes, as the kernel reads a frozen\n"
+          "                             map; use this when the loader rewrites .rodata first)\n"
           "      --json       JSON on stdout instead of text (any mode)\n"
           "Batch mode (every program of every FILE, each in its own process):\n"
           "  -j, --jobs N     verify N programs at once (0 = one per CPU); turns batch mode on\n"
@@ -496,6 +504,9 @@ int main(int argc, char **argv)
         {"compare", no_argument, NULL, 'c' + 256}, {"memory-limit", required_argument, NULL, 'M' + 256},
         {"sort", required_argument, NULL, 'S' + 256},
         {"partition", required_argument, NULL, 'p' + 256}, {"partition-budget", required_argument, NULL, 'b' + 256},
+        {"privileged", no_argument, NULL, 'R' + 256},
+        {"no-rodata-contents", no_argument, NULL, 'r' + 256},
+        {"all-failures", no_argument, NULL, 'a' + 256},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -582,6 +593,9 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             c.vopts.partition_budget = (uint32_t)v;
             break;
+        case 'R' + 256: c.vopts.privileged = true; break;
+        case 'r' + 256: c.vopts.rodata_from_object = false; break;
+        case 'a' + 256: c.vopts.all_failures = true; break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }

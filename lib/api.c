@@ -154,6 +154,16 @@ DRACO_API const draco_map_info *draco_object_map(const draco_object *obj, size_t
     return obj && i < obj->n_maps ? &obj->maps[i].info : NULL;
 }
 
+DRACO_API bool draco_object_map_rodata(const draco_object *obj, size_t i, const void **data, size_t *size)
+{
+    const uint8_t *bytes = obj && i < obj->n_maps ? obj->maps[i].rodata : NULL;
+    if (data)
+        *data = bytes;
+    if (size)
+        *size = bytes ? obj->maps[i].info.value_size : 0;
+    return bytes != NULL;
+}
+
 draco_status draco_api_decode(const struct draco_program *p, struct draco_arena *arena,
                               draco_error *err, struct draco_ir_prog *out)
 {

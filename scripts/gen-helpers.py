@@ -90,6 +90,8 @@ MAP_GROUPS = {
     'QSTACK': ['QUEUE', 'STACK'],
     'QSTACKBLOOM': ['QUEUE', 'STACK', 'BLOOM_FILTER'],
     'REUSEPORT': ['REUSEPORT_SOCKARRAY', 'SOCKMAP', 'SOCKHASH'],
+    # maps with a for-each callback (map_set_for_each_callback_args in the kernel)
+    'FOREACH': ['HASH', 'ARRAY', 'PERCPU_HASH', 'PERCPU_ARRAY', 'LRU_HASH', 'LRU_PERCPU_HASH'],
 }
 
 # name | ret | args (r1..r5) | options
@@ -100,6 +102,8 @@ MAP_GROUPS = {
 #   sleep           might sleep                                unsup: not modelled soundly
 #   zero=N          argument N (1-based) must be zero          sizeN=M: pair arg N has size arg M
 #   fixedN=B        FRO/FRW argument N covers B bytes
+#   cb=loop|foreach the analysis models the callback: bpf_loop's (index, ctx) calls or
+#                   for_each_map_elem's (map, key, value, ctx) calls
 # The skb-writing helpers (realloc) carry progs= as the kernel's *_func_proto tables offer them:
 # a socket filter calling bpf_skb_store_bytes is rejected by the kernel.
 SPEC = r'''
@@ -266,7 +270,7 @@ ktime_get_coarse_ns    | INT   |                         |
 ima_inode_hash         | INT   | BTF WR SZ               | sleep
 sock_from_file         | BTF0  | BTF                     |
 check_mtu              | INT   | CTX ANY FRW ANY ANY     | fixed3=4
-for_each_map_elem      | INT   | MAP FUNC STK0 ANY       |
+for_each_map_elem      | INT   | MAP FUNC STK0 ANY       | maps=FOREACH cb=foreach
 snprintf               | INT   | WR0 SZ0 CSTR RO0 SZ0    | unsup
 sys_bpf                | INT   | ANY RW SZ               | progs=syscall
 btf_find_by_name_kind  | INT   | RO SZ ANY ANY           | progs=syscall
@@ -283,7 +287,7 @@ trace_vprintk          | INT   | RO SZ RO0 SZ0           |
 skc_to_unix_sock       | BTF0  | BSOCKC                  |
 kallsyms_lookup_name   | INT   | RO SZ0 ANY LONG         | progs=syscall
 find_vma               | INT   | BTF ANY FUNC STK0 ANY   |
-loop                   | INT   | ANY FUNC STK0 ANY       |
+loop                   | INT   | ANY FUNC STK0 ANY       | cb=loop
 strncmp                | INT   | RO SZ CSTR              | unsup
 get_func_arg           | INT   | CTX ANY LONG            | progs=tracing,lsm
 get_func_ret           | INT   | CTX LONG                | progs=tracing,lsm
@@ -407,6 +411,8 @@ def main():
                 fields.append('.might_sleep = true')
             elif key == 'unsup':
                 fields.append('.unsupported = true')
+            elif key == 'cb':
+                fields.append('.callback = DRACO_CALLBACK_%s' % {'loop': 'LOOP', 'foreach': 'FOR_EACH_MAP_ELEM'}[val])
             elif key == 'zero':
                 zero |= 1 << (int(val) - 1)
             elif key.startswith('size'):

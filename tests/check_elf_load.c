@@ -396,6 +396,44 @@ START_TEST(test_global_data)
 }
 END_TEST
 
+/* Read-only data maps keep the section's bytes (and BPF_F_RDONLY_PROG); writable or byte-less
+ * global data (.data, .bss, a .rodata.* marked writable, a NOBITS .rodata.*) keeps nothing. */
+START_TEST(test_rodata_contents)
+{
+    struct eb b;
+    eb_init(&b);
+    unsigned char ro[8] = {0x0e, 0, 0, 0, 0xdc, 0x05, 0xff, 0x80};
+    unsigned char cfg[3] = {12, 34, 56};
+    unsigned char rw[4] = {14, 0, 0, 0};
+    eb_sec(&b, ".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, rw, sizeof rw);
+    eb_sec(&b, ".rodata", SHT_PROGBITS, SHF_ALLOC, ro, sizeof ro);
+    eb_sec(&b, ".rodata.config", SHT_PROGBITS, SHF_ALLOC, cfg, sizeof cfg);
+    eb_sec(&b, ".rodata.w", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, rw, sizeof rw);
+    eb_sec(&b, ".rodata.nobits", SHT_NOBITS, SHF_ALLOC, NULL, 8);
+    eb_sec(&b, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, NULL, 8);
+    draco_raw_insn code[] = {MOV(0, 0), EXIT()};
+    int prog = eb_code(&b, "xdp", code, 2);
+    eb_sym(&b, "prog", 0, 16, STT_FUNC, STB_GLOBAL, prog);
+    struct draco_object *o = load_ok(&b);
+    static const char *const names[] = {".data", ".rodata", ".rodata.config", ".rodata.w",
+                                        ".rodata.nobits", ".bss"};
+    ck_assert_uint_eq(o->n_maps, 6);
+    for (size_t i = 0; i < o->n_maps; i++) {
+        const struct draco_map_desc *m = &o->maps[i];
+        ck_assert_str_eq(m->info.name, names[i]);
+        ck_assert(m->info.is_global_data);
+        bool ro_map = i == 1 || i == 2;
+        ck_assert_msg((m->rodata != NULL) == ro_map, "%s", m->info.name);
+        ck_assert_uint_eq(m->info.flags, ro_map ? 0x80u : 0u);   /* BPF_F_RDONLY_PROG */
+    }
+    ck_assert_uint_eq(o->maps[1].info.value_size, sizeof ro);
+    ck_assert_mem_eq(o->maps[1].rodata, ro, sizeof ro);
+    ck_assert_uint_eq(o->maps[2].info.value_size, sizeof cfg);
+    ck_assert_mem_eq(o->maps[2].rodata, cfg, sizeof cfg);
+    draco_elf_object_free(o);
+}
+END_TEST
+
 START_TEST(test_subprogram_linking)
 {
     struct eb b;
@@ -663,6 +701,7 @@ Suite *draco_suite_elf_load(void)
     tcase_add_test(tc, test_legacy_map_in_map);
     tcase_add_test(tc, test_legacy_map_in_map_iproute2);
     tcase_add_test(tc, test_global_data);
+    tcase_add_test(tc, test_rodata_contents);
     suite_add_tcase(s, tc);
     tc = tcase_create("relocations");
     tcase_add_test(tc, test_subprogram_linking);

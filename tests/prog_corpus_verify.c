@@ -3,7 +3,9 @@
  * CFG, draco_check_run) and tallies the verdicts against corpus/baselines/corpus.tsv `truth`.
  *
  * Usage: prog_corpus_verify SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]
- *        [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7]
+ *        [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7] [-R]
+ * -R: "root": the kernel's rules for a privileged loader (draco_analysis_opts.privileged);
+ * every unsafe program must still be rejected (the kernel as root rejects them too).
  * -P: partitioning policy (default auto), -b: disjuncts per node of the partitioned round,
  * -w: its work limit as a multiple of the joined round's visits, -W: the window (CFG edges
  * before a failed assertion) where it partitions (4294967295: everywhere),
@@ -95,6 +97,7 @@ struct vopts {
     uint32_t budget;
     uint32_t wfactor;
     uint32_t window;
+    bool privileged;   /* -R: the kernel's rules for a root loader (draco_analysis_opts.privileged) */
 };
 
 static enum verdict verify_one(const struct draco_program *p, const struct vopts *vo, char *msg,
@@ -134,6 +137,7 @@ static enum verdict verify_one(const struct draco_program *p, const struct vopts
     ao.partition_budget = vo->budget;
     ao.partition_work_factor = vo->wfactor;
     ao.partition_window = vo->window;
+    ao.privileged = vo->privileged;
     draco_status st = draco_check_run(p, &ir, &cfg, &ao, &arena, &err, &res);
     if (st != DRACO_OK) {
         snprintf(msg, msz, "%s (status %d)", err.message, (int)st);
@@ -157,7 +161,8 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: %s SHARED_DIR [-v] [-f FILE_SUBSTRING] [-t SECONDS] [-p DISJUNCTS]\n"
-                "       [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7]\n", argv[0]);
+                "       [-P auto|off|full] [-b BUDGET] [-w WORK_FACTOR] [-W WINDOW] [-m FLOOR73] [-7] [-R]\n"
+                "  -R: privileged (root) rules\n", argv[0]);
         return 2;
     }
     const char *shared = argv[1];
@@ -168,6 +173,8 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = true;
+        else if (!strcmp(argv[i], "-R"))
+            vo.privileged = true;
         else if (!strcmp(argv[i], "-7"))
             show73 = true;
         else if (!strcmp(argv[i], "-f") && i + 1 < argc)

@@ -313,7 +313,8 @@ void draco_stack_store_weak(struct draco_actx *ax, struct draco_astate *s, int64
 void draco_transfer_node(struct draco_actx *ax, uint32_t v, struct draco_astate *s);
 void draco_transfer_bin(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
 void draco_transfer_un(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
-void draco_transfer_mem(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
+void draco_transfer_mem(struct draco_actx *ax, uint32_t v, const struct draco_ir_insn *in,
+                        struct draco_astate *s);
 void draco_transfer_atomic(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
 void draco_transfer_lddw(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s);
 void draco_transfer_assume(struct draco_actx *ax, const struct draco_cfg_cond *c, struct draco_astate *s);

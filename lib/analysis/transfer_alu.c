@@ -10,6 +10,10 @@
  * every possible pointer type by the number (each offset is only meaningful for its type, so
  * updating all of them at once is sound); same-region pointer difference is a number; anything
  * else on a pointer makes the destination unusable (the checker has already rejected it).
+ * Privileged (a root loader, opts.privileged): the operations the kernel then allows on pointers
+ * without keeping a pointer -- 32-bit MOV and SUB, sign-extending MOV, NEG and byte swaps -- give
+ * an unknown number of the result's width (never a pointer, never a known alignment), which
+ * over-approximates whatever bits of an address the result holds.
  */
 #include "analysis/astate.h"
 
@@ -172,6 +176,16 @@ static void num_binop(struct draco_actx *ax, struct draco_astate *s, const struc
 
 static bool is_num(draco_typeset t) { return t == DRACO_TS_NUM; }
 
+/* Privileged: dst := an unknown number of `bytes` bytes (zero-extended), for a result computed
+ * from a pointer's bits. Returns false (nothing done) when not privileged. */
+static bool leak_as_number(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *D, unsigned bytes)
+{
+    if (!ax->opts.privileged)
+        return false;
+    draco_slot_set_num_width(ax, s, D, bytes, false);
+    return true;
+}
+
 /* dst (types td, each pointer type's offset) += sign * src number (reg or imm) */
 static void ptr_offset_add(struct draco_actx *ax, struct draco_astate *s, const struct draco_ir_insn *in,
                            struct draco_vslot *D, draco_typeset td, int64_t sign)
@@ -257,6 +271,8 @@ static void transfer_add_sub(struct draco_actx *ax, const struct draco_ir_insn *
             draco_itv_fini(&z);
             return;
         }
+        if (!add && leak_as_number(ax, s, D, 4))
+            return;
         draco_slot_havoc(ax, s, D);
         return;
     }
@@ -365,7 +381,8 @@ static void transfer_mov(struct draco_actx *ax, const struct draco_ir_insn *in, 
         return;
     }
     if (!is_num(draco_as_types(s, S))) {
-        draco_slot_havoc(ax, s, D);
+        if (!leak_as_number(ax, s, D, 4))
+            draco_slot_havoc(ax, s, D);
         return;
     }
     struct views a;
@@ -391,7 +408,12 @@ static void transfer_movsx(struct draco_actx *ax, const struct draco_ir_insn *in
     views_init(&a);
     if (in->src_is_reg) {
         if (!is_num(draco_as_types(s, &ax->regs[in->src]))) {
-            draco_slot_havoc(ax, s, D);
+            if (!ax->opts.privileged)
+                draco_slot_havoc(ax, s, D);
+            else if (in->is64)
+                draco_slot_set_num_width(ax, s, D, bits / 8, true);   /* a pointer's low bits, sign-extended */
+            else
+                draco_slot_set_num_width(ax, s, D, 4, false);
             views_fini(&a);
             return;
         }
@@ -495,9 +517,15 @@ void draco_transfer_bin(struct draco_actx *ax, const struct draco_ir_insn *in, s
         draco_itv_fini(&sv);
         draco_itv_fini(&uv);
     }
+    /* operands' alignments describe numbers only: a result computed from a pointer's bits (a
+     * privileged leak, a pointer difference) has none known */
+    bool from_nums = (!in->src_is_reg || draco_as_types(s, &ax->regs[in->src]) == DRACO_TS_NUM) &&
+                     (in->op == DRACO_BIN_MOV || in->op == DRACO_BIN_MOVSX8 || in->op == DRACO_BIN_MOVSX16 ||
+                      in->op == DRACO_BIN_MOVSX32 || draco_as_types(s, &ax->regs[in->dst]) == DRACO_TS_NUM);
     transfer_bin_values(ax, in, s);
     if (!s->bottom) {
-        s->tz[in->dst] = draco_as_types(s, &ax->regs[in->dst]) == DRACO_TS_NUM ? (uint8_t)result_tz(&shift, td, ts) : 0;
+        s->tz[in->dst] = draco_as_types(s, &ax->regs[in->dst]) == DRACO_TS_NUM && from_nums
+                             ? (uint8_t)result_tz(&shift, td, ts) : 0;
         if (s->tz[in->dst] && in->op != DRACO_BIN_MOV)
             draco_slot_align(ax, s, in->dst);   /* x << 32 <= 2^64 - 2^32 */
     }
@@ -581,7 +609,12 @@ void draco_transfer_un(struct draco_actx *ax, const struct draco_ir_insn *in, st
         return;
     struct draco_vslot *D = &ax->regs[in->dst];
     if (!is_num(draco_as_types(s, D))) {
-        draco_slot_havoc(ax, s, D);
+        /* root: NEG at the instruction's width, a byte swap or truncation at its imm width */
+        unsigned bw = in->op == DRACO_UN_NEG ? (in->is64 ? 64 : 32) : (unsigned)in->imm;
+        if (bw != 16 && bw != 32)
+            bw = 64;
+        if (!leak_as_number(ax, s, D, bw / 8))
+            draco_slot_havoc(ax, s, D);
         return;
     }
     struct views a;

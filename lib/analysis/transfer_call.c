@@ -8,6 +8,14 @@
  * write and marks numeric only the bytes every possible (pointer, size) pair writes, and a
  * packet-reallocating helper makes every packet pointer unusable and forgets packet_size.
  * Calls the platform cannot describe leave r0 unusable; the checker rejects them.
+ *
+ * Callback helpers (bpf_loop, bpf_for_each_map_elem) at a callback site of the CFG run as a small
+ * function of their own (the HELPER frame): the call saves the caller's r6-r9 in that frame's
+ * slots and keeps the helper's arguments in r6 (r1: map or count), r7 (r3: callback context) and
+ * r8 (r4: flags); each CB_ENTER then calls the callback like a bpf2bpf call (its saved r6-r9 are
+ * the helper's, restored by the callback's EXIT) with the arguments the helper passes; CB_DONE
+ * restores the caller's r6-r9 and sets r0. The loop head joins zero, one or more invocations, so
+ * the fixpoint's invariant covers every number of calls the helper may make.
  */
 #include "analysis/astate.h"
 #include "elf/object.h"
@@ -43,6 +51,10 @@ const struct draco_helper_proto *draco_call_proto(struct draco_actx *ax, const s
         *name = p->name;
     return p;
 }
+
+static bool r10_offset(struct draco_actx *ax, const struct draco_astate *s, int64_t *out);
+static void frame_clear(struct draco_actx *ax, struct draco_astate *s, uint32_t top);
+static void move_r10(struct draco_actx *ax, struct draco_astate *s, int64_t delta);
 
 static void range_of(struct draco_actx *ax, const struct draco_astate *s, uint32_t var, int64_t *lo, int64_t *hi)
 {
@@ -266,11 +278,113 @@ static void apply_helper(struct draco_actx *ax, struct draco_astate *s, const st
     draco_stack_numsize_grow(ax, s);
 }
 
+/* Frame of a callback site's helper (the call node's callee frame), or NONE. */
+static uint32_t callback_helper_frame(const struct draco_actx *ax, uint32_t v)
+{
+    uint32_t h = ax->cfg->nodes[v].callee_frame;
+    return h < ax->cfg->n_frames && ax->cfg->frames[h].kind == DRACO_FRAME_HELPER ? h : DRACO_CFG_NONE;
+}
+
+/* The call of a callback site: enter the helper's frame. The caller's r6-r9 are saved; the
+ * helper keeps its arguments in r6-r8 for the loop (r9: the callback); r0-r5 are scratched. */
+static void callback_call(struct draco_actx *ax, uint32_t h, struct draco_astate *s)
+{
+    for (unsigned r = 6; r <= 9; r++)
+        draco_slot_copy(ax, s, draco_saved_slot(ax, h, r), &ax->regs[r]);
+    draco_slot_copy(ax, s, &ax->regs[6], &ax->regs[1]);
+    draco_slot_copy(ax, s, &ax->regs[7], &ax->regs[3]);
+    draco_slot_copy(ax, s, &ax->regs[8], &ax->regs[4]);
+    draco_slot_copy(ax, s, &ax->regs[9], &ax->regs[2]);
+    for (unsigned r = 0; r <= 5; r++)
+        draco_slot_havoc(ax, s, &ax->regs[r]);
+}
+
+/* slot := a non-null pointer to the start of a shared region of `size` bytes. */
+static void set_region_ptr(struct draco_actx *ax, struct draco_astate *s, struct draco_vslot *R, int64_t size)
+{
+    draco_slot_set_type(ax, s, R, DRACO_TYPE_SHARED);
+    draco_as_set_cst(ax, s, draco_vslot_var(ax, R, DRACO_VK_SHARED_OFF), 0);
+    draco_as_set_cst(ax, s, draco_vslot_var(ax, R, DRACO_VK_SHARED_SIZE), size);
+    draco_as_set_range(ax, s, draco_vslot_var(ax, R, DRACO_VK_UVAL), 1, ax->ptr_max);
+}
+
+/* CB_ENTER: the helper calls the callback (frame g). Over-approximation: bpf_loop's index is any
+ * number in [0, 1 << 23) (the helper refuses larger counts); for_each's key and value pointers
+ * cover the map's key and value sizes (0 bytes when the map is not known: nothing accessible);
+ * the context argument is the caller's r3 unchanged (usually a pointer to the caller's stack,
+ * which stays in the state: the callback may read and write it). r0, unused argument registers
+ * and r6-r9 are uninitialised in the callback, as the kernel's verifier has them. */
+static void callback_enter(struct draco_actx *ax, uint32_t v, struct draco_astate *s)
+{
+    const struct draco_cfg_node *n = &ax->cfg->nodes[v];
+    uint32_t g = n->callee_frame;
+    if (g == DRACO_CFG_NONE || g >= ax->cfg->n_frames || !n->insn) {
+        draco_actx_fail(ax, DRACO_ERR_INTERNAL, "callback node without a callback frame");
+        return;
+    }
+    const struct draco_helper_proto *p = draco_call_proto(ax, n->insn, NULL);
+    enum draco_callback_kind kind = p ? (enum draco_callback_kind)p->callback : DRACO_CALLBACK_NONE;
+    for (unsigned r = 0; r <= 5; r++)
+        draco_slot_havoc(ax, s, &ax->regs[r]);
+    switch (kind) {
+    case DRACO_CALLBACK_LOOP:
+        draco_slot_set_num_range(ax, s, &ax->regs[1], 0, (1 << 23) - 1);
+        draco_slot_copy(ax, s, &ax->regs[2], &ax->regs[7]);
+        break;
+    case DRACO_CALLBACK_FOR_EACH_MAP_ELEM: {
+        uint32_t ks = 0, vs = 0, mt = 0;
+        bool tk = false;
+        bool known = draco_as_types(s, &ax->regs[6]) == DRACO_TS(DRACO_TYPE_MAP_FD) &&
+                     draco_reg_map_sizes(ax, s, 6, false, &ks, &vs, &mt, &tk);
+        draco_slot_copy(ax, s, &ax->regs[1], &ax->regs[6]);
+        set_region_ptr(ax, s, &ax->regs[2], known ? ks : 0);
+        set_region_ptr(ax, s, &ax->regs[3], known ? vs : 0);
+        draco_slot_copy(ax, s, &ax->regs[4], &ax->regs[7]);
+        break;
+    }
+    case DRACO_CALLBACK_NONE:
+    default:
+        /* not modelled: the checker rejects the call; arguments stay unknown */
+        break;
+    }
+    for (unsigned r = 6; r <= 9; r++) {
+        draco_slot_copy(ax, s, draco_saved_slot(ax, g, r), &ax->regs[r]);
+        draco_slot_havoc(ax, s, &ax->regs[r]);
+    }
+    int64_t cur;
+    if (r10_offset(ax, s, &cur)) {
+        frame_clear(ax, s, (uint32_t)(cur > (int64_t)ax->frame_size ? cur - ax->frame_size : 0));
+        move_r10(ax, s, -(int64_t)ax->frame_size);
+    }
+}
+
+/* CB_DONE: the helper returns: r0 is a number (bpf_loop: calls made or -E2BIG/-EINVAL; for_each:
+ * elements visited or -EINVAL), r1-r5 are scratched, the caller's r6-r9 come back. */
+static void callback_done(struct draco_actx *ax, uint32_t v, struct draco_astate *s)
+{
+    uint32_t h = ax->cfg->nodes[v].frame;
+    draco_slot_set_num_width(ax, s, &ax->regs[0], 8, false);
+    for (unsigned r = 1; r <= 5; r++)
+        draco_slot_havoc(ax, s, &ax->regs[r]);
+    for (unsigned r = 6; r <= 9; r++) {
+        struct draco_vslot *sv = draco_saved_slot(ax, h, r);
+        draco_slot_copy(ax, s, &ax->regs[r], sv);
+        draco_slot_havoc(ax, s, sv);
+    }
+    draco_stack_numsize_grow(ax, s);
+}
+
 void draco_transfer_call(struct draco_actx *ax, uint32_t v, const struct draco_ir_insn *in, struct draco_astate *s)
 {
-    DRACO_UNUSED(v);
     if (s->bottom)
         return;
+    if (in->kind == DRACO_IR_CALL) {
+        uint32_t h = callback_helper_frame(ax, v);
+        if (h != DRACO_CFG_NONE) {
+            callback_call(ax, h, s);
+            return;
+        }
+    }
     const struct draco_helper_proto *p = NULL;
     if (in->kind == DRACO_IR_CALLX) {
         /* the target is a helper id held as a number */
@@ -394,6 +508,15 @@ void draco_transfer_node(struct draco_actx *ax, uint32_t v, struct draco_astate 
         draco_as_assign_var(ax, s, c, c, 1);
         return;
     }
+    case DRACO_CFG_CB_LOOP:
+    case DRACO_CFG_CB_RETURN:   /* the callback's r0 is checked here; the helper ignores it */
+        return;
+    case DRACO_CFG_CB_ENTER:
+        callback_enter(ax, v, s);
+        return;
+    case DRACO_CFG_CB_DONE:
+        callback_done(ax, v, s);
+        return;
     case DRACO_CFG_INSN:
         break;
     }
@@ -411,7 +534,7 @@ void draco_transfer_node(struct draco_actx *ax, uint32_t v, struct draco_astate 
         draco_transfer_lddw(ax, in, s);
         return;
     case DRACO_IR_MEM:
-        draco_transfer_mem(ax, in, s);
+        draco_transfer_mem(ax, v, in, s);
         return;
     case DRACO_IR_ATOMIC:
         draco_transfer_atomic(ax, in, s);

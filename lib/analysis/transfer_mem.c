@@ -9,8 +9,15 @@
  * constant offsets (strong update), imprecise stack stores kill what they may overlap (weak
  * update), and a context read that may touch a packet-pointer field in any other way than the
  * exact field load gives an unusable register (no laundering of pointer bits into numbers).
+ * Privileged (opts.privileged, the kernel's allow_uninit_stack): a stack load of bytes that are
+ * neither known numbers nor an exact cell gives an unknown number of the load's width, unless a
+ * live cell that may hold a non-number overlaps them (a part of a spilled pointer, which the
+ * kernel refuses to fill even for root: the register stays unusable).
+ * Beyond PREVAIL: a load from a read-only data map at a known offset gives the number the
+ * object's bytes hold there (draco_rodata_load(), under opts.rodata_from_object).
  */
 #include "analysis/astate.h"
+#include "analysis/rodata.h"
 #include "elf/object.h"
 
 static bool singleton_of(struct draco_actx *ax, const struct draco_astate *s, uint32_t var, int64_t *out)
@@ -95,7 +102,26 @@ static void load_ctx(struct draco_actx *ax, struct draco_astate *s, struct draco
     draco_slot_set_num_width(ax, s, D, in->width, in->is_signed);
 }
 
-static void load(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s)
+/* Privileged: [off, off+w) holds no exact cell, is not known numeric, and overlaps no live cell
+ * that may hold a non-number: its bytes were never written (or are what is left of a partly
+ * overwritten spill, which the kernel also reads as a number from root). */
+static bool stack_reads_unknown_number(struct draco_actx *ax, const struct draco_astate *s, int64_t off, unsigned w)
+{
+    if (!ax->opts.privileged || s->bottom || off < 0 || off + w > (int64_t)ax->total_stack)
+        return false;
+    if (draco_stack_find(ax, s, (int32_t)off, w) || draco_stack_all_numeric(ax, s, off, off + w))
+        return false;   /* draco_stack_load() is exact there */
+    const struct draco_stack *k = s->stack;
+    for (uint32_t i = 0; i < k->ncells; i++) {
+        const struct draco_cell_info *c = ax->cells.data[k->cells[i]];
+        if (c->off < off + (int64_t)w && c->off + (int64_t)c->size > off &&
+            draco_as_types(s, &c->slot) != DRACO_TS_NUM)
+            return false;
+    }
+    return true;
+}
+
+static void load(struct draco_actx *ax, uint32_t v, const struct draco_ir_insn *in, struct draco_astate *s)
 {
     struct draco_vslot *B = &ax->regs[in->src];
     struct draco_vslot *D = &ax->regs[in->dst];
@@ -103,7 +129,10 @@ static void load(struct draco_actx *ax, const struct draco_ir_insn *in, struct d
     if (tb == DRACO_TS(DRACO_TYPE_STACK)) {
         int64_t off;
         if (singleton_of(ax, s, draco_vslot_var(ax, B, DRACO_VK_STACK_OFF), &off)) {
-            draco_stack_load(ax, s, off + in->off, in->width, in->is_signed, D);
+            if (stack_reads_unknown_number(ax, s, off + in->off, in->width))
+                draco_slot_set_num_width(ax, s, D, in->width, in->is_signed);
+            else
+                draco_stack_load(ax, s, off + in->off, in->width, in->is_signed, D);
             return;
         }
         draco_slot_set_num_width(ax, s, D, in->width, in->is_signed);
@@ -113,6 +142,8 @@ static void load(struct draco_actx *ax, const struct draco_ir_insn *in, struct d
         load_ctx(ax, s, B, in, D);
         return;
     }
+    if (tb == DRACO_TS(DRACO_TYPE_SHARED) && draco_rodata_load(ax, v, in, s))
+        return;
     draco_typeset plain = (draco_typeset)(DRACO_TS(DRACO_TYPE_PACKET) | DRACO_TS(DRACO_TYPE_SHARED) |
                                           DRACO_TS(DRACO_TYPE_ALLOC_MEM) | DRACO_TS(DRACO_TYPE_SOCKET) |
                                           DRACO_TS(DRACO_TYPE_STACK));
@@ -149,12 +180,13 @@ static void store(struct draco_actx *ax, const struct draco_ir_insn *in, struct 
         draco_stack_numsize_kill(ax, s, lo, hi);
 }
 
-void draco_transfer_mem(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_astate *s)
+void draco_transfer_mem(struct draco_actx *ax, uint32_t v, const struct draco_ir_insn *in,
+                        struct draco_astate *s)
 {
     if (s->bottom)
         return;
     if (in->is_load)
-        load(ax, in, s);
+        load(ax, v, in, s);
     else
         store(ax, in, s);
 }

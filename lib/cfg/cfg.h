@@ -14,6 +14,14 @@
  *    carries the head's original successors (so a CALL_LOCAL head reaches its callee through it).
  *  - Frame 0 is the entry function; every other frame is one inlined call site (a tree through
  *    `parent`), so each call site has its own copy of the callee, back edges included.
+ *  - A helper call that takes a callback (opts->callback_helpers) whose callback register is set by
+ *    a code address in the same basic block is a callback site: the CALL node (callee_frame = its
+ *    HELPER frame h) has one successor, the CB_LOOP node; CB_LOOP's successors are CB_ENTER then
+ *    CB_DONE; CB_ENTER (callee_frame = the CALLBACK frame, child of h) leads to the callback's
+ *    first node, the callback's EXIT nodes lead to CB_RETURN, whose only successor is CB_LOOP;
+ *    CB_DONE's only successor is the call's continuation. The four virtual nodes are in frame h
+ *    with pc = the call's pc and insn = the call. A callback site inside a callback frame is not
+ *    inlined (its CALL node keeps its plain successor, callee_frame NONE).
  *  - Successors and predecessors are CSR arrays: the successors of v are
  *    succ[succ_start[v] .. succ_start[v+1]). Everything lives in the arena given to
  *    draco_cfg_build(); nothing is freed separately.
@@ -34,6 +42,16 @@ enum draco_cfg_node_kind {
     DRACO_CFG_INSN,     /* one instruction */
     DRACO_CFG_ASSUME,   /* the condition of a conditional jump holding on one of its edges */
     DRACO_CFG_COUNTER,  /* loop counter increment after a WTO head (draco_cfg_add_loop_counters) */
+    DRACO_CFG_CB_LOOP,  /* callback site: head of the helper's loop over callback invocations */
+    DRACO_CFG_CB_ENTER, /* callback site: the helper invokes the callback (arguments, new frame) */
+    DRACO_CFG_CB_RETURN,/* callback site: the callback returned (its r0 is checked) */
+    DRACO_CFG_CB_DONE,  /* callback site: the helper returns to the caller */
+};
+
+enum draco_cfg_frame_kind {
+    DRACO_FRAME_CALL,      /* frame 0 or an inlined bpf2bpf call */
+    DRACO_FRAME_HELPER,    /* a callback helper's own frame: no instructions, no stack */
+    DRACO_FRAME_CALLBACK,  /* the callback function invoked by the helper of its parent frame */
 };
 
 /* `left op right` where right is register `right` (right_is_reg) or `imm`. */
@@ -53,19 +71,27 @@ struct draco_cfg_node {
                                           head's pc (NONE for a virtual head); ENTRY/EXIT: NONE */
     uint32_t to;                       /* ASSUME: the edge's destination pc; else NONE */
     uint32_t frame;                    /* index into cfg->frames (0 for ENTRY/EXIT) */
-    uint32_t callee_frame;             /* INSN CALL_LOCAL: the frame its callee runs in; else NONE */
+    uint32_t callee_frame;             /* INSN CALL_LOCAL: the frame its callee runs in; INSN CALL
+                                          of a callback site: its HELPER frame; CB_ENTER: the
+                                          CALLBACK frame; else NONE */
     uint32_t loop_head;                /* COUNTER: node id of the loop head; else NONE */
-    const struct draco_ir_insn *insn;  /* INSN: the instruction (borrowed from the program) */
+    const struct draco_ir_insn *insn;  /* INSN: the instruction (borrowed from the program);
+                                          CB_*: the helper call */
 };
 
-/* One inlined call site (or the entry function, frame 0). */
+/* One inlined call site (or the entry function, frame 0). A callback site has two frames: the
+ * HELPER frame (child of the caller's; same depth, it uses no eBPF stack; its nodes are the CB_*
+ * ones; call_node = the CALL, return_node = the call's continuation, entry_pc = the callback's
+ * pc) and the CALLBACK frame (child of the HELPER frame, one deeper; call_node = CB_ENTER,
+ * return_node = CB_RETURN). */
 struct draco_cfg_frame {
     uint32_t parent;       /* parent frame; NONE for frame 0 */
     uint32_t depth;        /* number of frames on the call stack here: 1 for frame 0 */
-    uint32_t call_pc;      /* pc of the CALL_LOCAL in the parent frame; NONE for frame 0 */
-    uint32_t call_node;    /* node of that CALL_LOCAL; NONE for frame 0 or an unreachable site */
+    uint32_t call_pc;      /* pc of the CALL_LOCAL (or helper call) in the parent frame; NONE for frame 0 */
+    uint32_t call_node;    /* node of that call; NONE for frame 0 or an unreachable site */
     uint32_t return_node;  /* parent-frame node where the callee's EXITs lead; NONE if none/unreachable */
     uint32_t entry_pc;     /* first pc of the function running in this frame */
+    uint8_t kind;          /* enum draco_cfg_frame_kind */
     const char *prefix;    /* label prefix: "" for frame 0, "3/" or "3/20/" for inlined frames */
 };
 
@@ -85,10 +111,20 @@ struct draco_cfg {
     uint32_t n_counters;               /* COUNTER nodes inserted */
 };
 
+/* A helper whose argument register `reg` (1..5) is a callback function. */
+struct draco_cfg_callback_helper {
+    int32_t helper_id;
+    uint8_t reg;
+};
+
 struct draco_cfg_opts {
     size_t size;                /* sizeof(struct draco_cfg_opts); set by draco_cfg_opts_init() */
     uint32_t max_call_frames;   /* maximum call stack depth, entry frame included (default 8) */
     uint32_t max_nodes;         /* refuse larger graphs after inlining (default 1 << 24) */
+    /* helpers whose callback is inlined (borrowed); default: the Linux ones the analysis models,
+     * bpf_loop (181) and bpf_for_each_map_elem (164), callback in r2. n = 0: none. */
+    const struct draco_cfg_callback_helper *callback_helpers;
+    uint32_t n_callback_helpers;
 };
 
 /* Fills defaults. */
@@ -125,6 +161,14 @@ static inline const uint32_t *draco_cfg_preds(const struct draco_cfg *cfg, uint3
     return cfg->pred + cfg->pred_start[v];
 }
 
+/* Whether v is one of the virtual nodes of a callback site (CB_LOOP, CB_ENTER, CB_RETURN, CB_DONE). */
+static inline bool draco_cfg_node_is_callback(const struct draco_cfg *cfg, uint32_t v)
+{
+    uint8_t k = cfg->nodes[v].kind;
+    return k == DRACO_CFG_CB_LOOP || k == DRACO_CFG_CB_ENTER || k == DRACO_CFG_CB_RETURN ||
+           k == DRACO_CFG_CB_DONE;
+}
+
 /* Node v's instruction, or NULL when v is not an INSN node. */
 static inline const struct draco_ir_insn *draco_cfg_node_insn(const struct draco_cfg *cfg, uint32_t v)
 {
@@ -132,7 +176,8 @@ static inline const struct draco_ir_insn *draco_cfg_node_insn(const struct draco
 }
 
 /* Appends node v's label as PREVAIL prints it: "12", "12:15", "3/20", "3/20:22", "entry", "exit",
- * "12 (counter)". */
+ * "12 (counter)"; callback sites: "40 (callback loop)", "40 (callback enter)", "40 (callback
+ * return)", "40 (callback done)". */
 void draco_cfg_node_label(const struct draco_cfg *cfg, uint32_t v, struct draco_sb *sb);
 /* Appends node v's text: the instruction (draco_ir_print_insn with absolute labels),
  * "assume r1 == 0" / "assume w1 s< r2", "entry", "exit", "counter++ (head L)". */
@@ -148,7 +193,8 @@ void draco_cfg_print_text(const struct draco_cfg *cfg, unsigned flags, struct dr
 /* Graphviz digraph; node names "n<id>", labels "<label>: <text>". */
 void draco_cfg_print_dot(const struct draco_cfg *cfg, struct draco_sb *sb);
 /* JSON object {"nodes":[{"id","label","kind","pc","to","frame","text","succ":[...]}...],
- * "frames":[{"id","parent","depth","call_pc","prefix"}...],"entry","exit","unreachable"}. */
+ * "frames":[{"id","parent","depth","call_pc","kind" (only "helper"/"callback"),"prefix"}...],
+ * "entry","exit","unreachable"}. */
 void draco_cfg_print_json(const struct draco_cfg *cfg, struct draco_sb *sb);
 
 #endif

@@ -12,6 +12,10 @@
  * nodes not reachable from ENTRY (e.g. the continuation of a call that never returns) are dropped,
  * ids are compacted (ENTRY first, EXIT last), and the CSR successor/predecessor arrays are written
  * into the arena. Scratch vectors are malloc'ed and freed before returning.
+ * Callback sites (a call of a helper listed in opts->callback_helpers whose callback register is
+ * set by a code address earlier in the same basic block) are call sites too: instantiation adds the
+ * helper's frame with its four virtual nodes (loop head, enter, return, done; see cfg.h) and
+ * queues the callback's frame below it, so the callback is copied per site like a bpf2bpf callee.
  */
 #include "cfg/cfg.h"
 
@@ -28,7 +32,7 @@ struct tnode {
     bool taken;        /* ASSUME: the jump's own condition (else its negation) */
 };
 struct tedge { uint32_t a, b; };
-struct tcall { uint32_t node, callee_pc, cont; };
+struct tcall { uint32_t node, callee_pc, cont; bool callback; };
 struct tmpl {
     uint32_t entry_pc, entry_local;
     uint32_t node_begin, node_end;
@@ -44,6 +48,9 @@ struct bframe {
 struct builder {
     const struct draco_ir_prog *prog;
     uint32_t n;
+    const struct draco_cfg_callback_helper *cb_helpers;
+    uint32_t n_cb_helpers;
+    uint8_t *is_target;      /* per pc: a jump, call or code-address target (or pc 0) */
     uint32_t max_frames, max_nodes;
     struct draco_arena *arena;
     draco_error *err;
@@ -61,12 +68,20 @@ struct builder {
     DRACO_VEC(struct bframe) frames;
 };
 
+/* Linux: bpf_for_each_map_elem (164) and bpf_loop (181) take their callback in r2. */
+static const struct draco_cfg_callback_helper linux_callback_helpers[] = {
+    { 164, 2 },
+    { 181, 2 },
+};
+
 void draco_cfg_opts_init(struct draco_cfg_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->size = sizeof *opts;
     opts->max_call_frames = 8;
     opts->max_nodes = 1u << 24;
+    opts->callback_helpers = linux_callback_helpers;
+    opts->n_callback_helpers = sizeof linux_callback_helpers / sizeof linux_callback_helpers[0];
 }
 
 /* Whether the instruction occupies two slots (an LDDW). */
@@ -138,6 +153,78 @@ static draco_status queue_function(struct builder *b, uint32_t pc)
     return draco_vec_push(&b->tmpls, t) ? nomem(b) : DRACO_OK;
 }
 
+/* Whether instruction i may change register r (calls clobber r0-r5). */
+static bool insn_writes_reg(const struct draco_ir_insn *i, unsigned r)
+{
+    switch ((enum draco_ir_kind)i->kind) {
+    case DRACO_IR_BIN:
+    case DRACO_IR_UN:
+    case DRACO_IR_LOAD_MAP_FD:
+    case DRACO_IR_LOAD_MAP_VALUE:
+    case DRACO_IR_LOAD_PSEUDO:
+        return i->dst == r;
+    case DRACO_IR_MEM:
+        return i->is_load && i->dst == r;
+    case DRACO_IR_ATOMIC:
+        return (i->fetch && i->src == r) || (i->op == DRACO_ATOMIC_CMPXCHG && r == 0);
+    case DRACO_IR_PACKET:
+    case DRACO_IR_CALL:
+    case DRACO_IR_CALL_LOCAL:
+    case DRACO_IR_CALLX:
+        return r <= 5;
+    case DRACO_IR_ASSUME:
+    case DRACO_IR_JMP:
+    case DRACO_IR_EXIT:
+        return false;
+    case DRACO_IR_UNDEFINED:
+        break;
+    }
+    return true;
+}
+
+#define CALLBACK_SCAN_MAX 256
+
+/* The callback pc of a callback site at pc, or NONE: pc calls a helper of the callback table and
+ * its callback register is last written, in the same basic block (no slot in between is a jump
+ * or call target), by an LDDW code address. The analysis checks the register's value anyway;
+ * this only decides what is inlined. */
+static uint32_t callback_target(const struct builder *b, uint32_t pc)
+{
+    const struct draco_ir_insn *insns = b->prog->insns;
+    const struct draco_ir_insn *in = &insns[pc];
+    if (in->kind != DRACO_IR_CALL || in->op != DRACO_CALL_HELPER)
+        return NONE;
+    unsigned reg = 0;
+    for (uint32_t k = 0; k < b->n_cb_helpers; k++)
+        if (b->cb_helpers[k].helper_id == in->imm)
+            reg = b->cb_helpers[k].reg;
+    if (reg < 1 || reg > 5)
+        return NONE;
+    uint32_t cur = pc;
+    for (uint32_t steps = 0; steps < CALLBACK_SCAN_MAX; steps++) {
+        if (b->is_target[cur] || cur == 0)
+            return NONE;
+        uint32_t prev = cur - 1;
+        if (insns[prev].kind == DRACO_IR_UNDEFINED) {
+            if (prev == 0)
+                return NONE;
+            prev--;
+        }
+        const struct draco_ir_insn *p = &insns[prev];
+        if (p->kind == DRACO_IR_UNDEFINED || p->kind == DRACO_IR_EXIT ||
+            (p->kind == DRACO_IR_JMP && p->op == DRACO_COND_ALWAYS))
+            return NONE;   /* cur is not reached by falling through */
+        if (insn_writes_reg(p, reg)) {
+            if (p->kind == DRACO_IR_LOAD_PSEUDO && p->op == DRACO_PSEUDO_CODE_ADDR &&
+                slot_is_insn(b, p->target))
+                return (uint32_t)p->target;
+            return NONE;
+        }
+        cur = prev;
+    }
+    return NONE;
+}
+
 static int cmp_u32(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
@@ -196,6 +283,16 @@ static draco_status tmpl_build(struct builder *b, uint32_t ti)
             if ((st = visit_pc(b, next)))
                 return st;
             break;
+        case DRACO_IR_CALL: {
+            uint32_t cb = callback_target(b, pc);
+            if (cb != NONE && (st = queue_function(b, cb)))
+                return st;
+            if ((st = next_pc(b, pc, &next)))
+                return st;
+            if ((st = visit_pc(b, next)))
+                return st;
+            break;
+        }
         case DRACO_IR_UNDEFINED:
             return draco_error_set(b->err, DRACO_ERR_INTERNAL, "walked into filler slot %u", pc);
         case DRACO_IR_BIN:
@@ -206,7 +303,6 @@ static draco_status tmpl_build(struct builder *b, uint32_t ti)
         case DRACO_IR_MEM:
         case DRACO_IR_ATOMIC:
         case DRACO_IR_PACKET:
-        case DRACO_IR_CALL:
         case DRACO_IR_CALLX:
         case DRACO_IR_ASSUME:
         default:
@@ -269,7 +365,19 @@ static draco_status tmpl_build(struct builder *b, uint32_t ti)
                 return st;
             break;
         case DRACO_IR_CALL_LOCAL: {
-            struct tcall c = { l, (uint32_t)in->target, b->local_of_pc[next] };
+            struct tcall c = { l, (uint32_t)in->target, b->local_of_pc[next], false };
+            if (draco_vec_push(&b->tcalls, c))
+                return nomem(b);
+            break;
+        }
+        case DRACO_IR_CALL: {
+            uint32_t cb = callback_target(b, pc);
+            if (cb == NONE) {
+                if ((st = push_tedge(b, l, b->local_of_pc[next])))
+                    return st;
+                break;
+            }
+            struct tcall c = { l, cb, b->local_of_pc[next], true };
             if (draco_vec_push(&b->tcalls, c))
                 return nomem(b);
             break;
@@ -283,7 +391,6 @@ static draco_status tmpl_build(struct builder *b, uint32_t ti)
         case DRACO_IR_MEM:
         case DRACO_IR_ATOMIC:
         case DRACO_IR_PACKET:
-        case DRACO_IR_CALL:
         case DRACO_IR_CALLX:
         case DRACO_IR_ASSUME:
         default:
@@ -309,9 +416,81 @@ static draco_status push_edge(struct builder *b, uint32_t a, uint32_t c)
     return draco_vec_push(&b->edges, e) ? nomem(b) : DRACO_OK;
 }
 
+/* Whether frame f runs inside a callback (f or an ancestor is a CALLBACK frame). */
+static bool frame_in_callback(const struct builder *b, uint32_t f)
+{
+    for (uint32_t g = f; g != NONE; g = b->frames.data[g].pub.parent)
+        if (b->frames.data[g].pub.kind == DRACO_FRAME_CALLBACK)
+            return true;
+    return false;
+}
+
+/* Appends a virtual node of a callback site in helper frame h. */
+static uint32_t push_cb_node(struct builder *b, uint8_t kind, uint32_t pc, uint32_t h)
+{
+    struct draco_cfg_node nd = {
+        .kind = kind, .pc = pc, .to = NONE, .frame = h, .callee_frame = NONE, .loop_head = NONE,
+        .insn = &b->prog->insns[pc],
+    };
+    if (draco_vec_push(&b->nodes, nd))
+        return NONE;
+    return (uint32_t)b->nodes.len - 1;
+}
+
+/* Callback site c of frame f (template node base `base`): the helper frame with its loop, and the
+ * callback frame queued below it. A site inside a callback is left as a plain call. */
+static draco_status callback_site(struct builder *b, uint32_t f, uint32_t base, const struct tcall *c,
+                                  uint32_t call_pc, uint32_t callee)
+{
+    draco_status st;
+    uint32_t call = base + c->node, cont = base + c->cont;
+    if (frame_in_callback(b, f))
+        return push_edge(b, call, cont);
+    const char *prefix = b->frames.data[f].pub.prefix;
+    for (uint32_t g = f; g != NONE; g = b->frames.data[g].pub.parent)
+        if (b->frames.data[g].tmpl == callee)
+            return draco_error_set(b->err, DRACO_ERR_INVALID, "illegal recursion (at %s%u)", prefix, call_pc);
+    uint32_t depth = b->frames.data[f].pub.depth + 1;
+    if (depth > b->max_frames)
+        return draco_error_set(b->err, DRACO_ERR_LIMIT, "too many call stack frames (at %s%u)", prefix,
+                               call_pc);
+    if ((uint64_t)b->nodes.len + 4 > b->max_nodes)
+        return draco_error_set(b->err, DRACO_ERR_LIMIT, "CFG exceeds %u nodes after inlining (at %s%u)",
+                               b->max_nodes, prefix, call_pc);
+    char *child_prefix = draco_arena_printf(b->arena, "%s%u/", prefix, call_pc);
+    if (!child_prefix)
+        return nomem(b);
+    uint32_t h = (uint32_t)b->frames.len;
+    uint32_t head = push_cb_node(b, DRACO_CFG_CB_LOOP, call_pc, h);
+    uint32_t enter = push_cb_node(b, DRACO_CFG_CB_ENTER, call_pc, h);
+    uint32_t ret = push_cb_node(b, DRACO_CFG_CB_RETURN, call_pc, h);
+    uint32_t done = push_cb_node(b, DRACO_CFG_CB_DONE, call_pc, h);
+    if (done == NONE || head == NONE || enter == NONE || ret == NONE)
+        return nomem(b);
+    b->nodes.data[call].callee_frame = h;
+    if ((st = push_edge(b, call, head)) || (st = push_edge(b, head, enter)) || (st = push_edge(b, head, done)) ||
+        (st = push_edge(b, ret, head)) || (st = push_edge(b, done, cont)))
+        return st;
+    struct bframe hf = {
+        .pub = { .parent = f, .depth = depth - 1, .call_pc = call_pc, .call_node = call, .return_node = cont,
+                 .entry_pc = c->callee_pc, .kind = DRACO_FRAME_HELPER, .prefix = prefix },
+        .tmpl = NONE,
+    };
+    struct bframe cf = {
+        .pub = { .parent = h, .depth = depth, .call_pc = call_pc, .call_node = enter, .return_node = ret,
+                 .entry_pc = c->callee_pc, .kind = DRACO_FRAME_CALLBACK, .prefix = child_prefix },
+        .tmpl = callee,
+    };
+    if (draco_vec_push(&b->frames, hf) || draco_vec_push(&b->frames, cf))
+        return nomem(b);
+    return DRACO_OK;
+}
+
 /* Pass 2: instantiate frame f (its struct is already pushed). */
 static draco_status frame_instantiate(struct builder *b, uint32_t f)
 {
+    if (b->frames.data[f].tmpl == NONE)
+        return DRACO_OK;   /* a helper frame: its nodes come with its call site */
     const struct tmpl t = b->tmpls.data[b->frames.data[f].tmpl];
     const struct draco_ir_insn *insns = b->prog->insns;
     draco_status st;
@@ -360,6 +539,11 @@ static draco_status frame_instantiate(struct builder *b, uint32_t f)
         const struct tcall c = b->tcalls.data[k];
         uint32_t callee = b->tmpl_of_pc[c.callee_pc];
         uint32_t call_pc = b->tnodes.data[t.node_begin + c.node].pc;
+        if (c.callback) {
+            if ((st = callback_site(b, f, base, &c, call_pc, callee)))
+                return st;
+            continue;
+        }
         const char *prefix = b->frames.data[f].pub.prefix;
         for (uint32_t g = f; g != NONE; g = b->frames.data[g].pub.parent)
             if (b->frames.data[g].tmpl == callee)
@@ -374,7 +558,8 @@ static draco_status frame_instantiate(struct builder *b, uint32_t f)
             return nomem(b);
         struct bframe nf = {
             .pub = { .parent = f, .depth = depth, .call_pc = call_pc, .call_node = base + c.node,
-                     .return_node = base + c.cont, .entry_pc = c.callee_pc, .prefix = child_prefix },
+                     .return_node = base + c.cont, .entry_pc = c.callee_pc, .kind = DRACO_FRAME_CALL,
+                     .prefix = child_prefix },
             .tmpl = callee,
         };
         if (draco_vec_push(&b->frames, nf))
@@ -552,15 +737,25 @@ draco_status draco_cfg_build(const struct draco_ir_prog *prog, const struct drac
     b.max_nodes = opts->max_nodes && opts->max_nodes < NONE / 2 ? opts->max_nodes : NONE / 2;
     b.arena = arena;
     b.err = err;
+    b.cb_helpers = opts->callback_helpers;
+    b.n_cb_helpers = opts->callback_helpers ? opts->n_callback_helpers : 0;
     if (prog->insns[0].kind == DRACO_IR_UNDEFINED) {
         st = draco_error_set(err, DRACO_ERR_INVALID, "jump to undefined label 0 (at entry)");
         goto fail;
     }
     b.local_of_pc = malloc((size_t)b.n * sizeof *b.local_of_pc);
     b.tmpl_of_pc = malloc((size_t)b.n * sizeof *b.tmpl_of_pc);
-    if (!b.local_of_pc || !b.tmpl_of_pc) {
+    b.is_target = calloc(b.n, 1);
+    if (!b.local_of_pc || !b.tmpl_of_pc || !b.is_target) {
         st = nomem(&b);
         goto fail;
+    }
+    for (uint32_t pc = 0; pc < b.n; pc++) {
+        const struct draco_ir_insn *in = &prog->insns[pc];
+        bool has_target = in->kind == DRACO_IR_JMP || in->kind == DRACO_IR_CALL_LOCAL ||
+                          (in->kind == DRACO_IR_LOAD_PSEUDO && in->op == DRACO_PSEUDO_CODE_ADDR);
+        if (has_target && in->target >= 0 && (uint32_t)in->target < b.n)
+            b.is_target[in->target] = 1;
     }
     memset(b.local_of_pc, 0xff, (size_t)b.n * sizeof *b.local_of_pc);
     memset(b.tmpl_of_pc, 0xff, (size_t)b.n * sizeof *b.tmpl_of_pc);
@@ -579,7 +774,7 @@ draco_status draco_cfg_build(const struct draco_ir_prog *prog, const struct drac
     virt.kind = DRACO_CFG_EXIT;
     struct bframe root = {
         .pub = { .parent = NONE, .depth = 1, .call_pc = NONE, .call_node = NONE, .return_node = NONE,
-                 .entry_pc = 0, .prefix = "" },
+                 .entry_pc = 0, .kind = DRACO_FRAME_CALL, .prefix = "" },
         .tmpl = 0,
     };
     if (draco_vec_push(&b.nodes, virt) || draco_vec_push(&b.frames, root)) {
@@ -595,6 +790,7 @@ fail:
         memset(out, 0, sizeof *out);
     free(b.local_of_pc);
     free(b.tmpl_of_pc);
+    free(b.is_target);
     draco_vec_free(&b.tmpls);
     draco_vec_free(&b.tnodes);
     draco_vec_free(&b.tedges);

@@ -40,6 +40,18 @@ void draco_cfg_node_label(const struct draco_cfg *cfg, uint32_t v, struct draco_
             draco_sb_puts(sb, "?");
         draco_sb_puts(sb, " (counter)");
         return;
+    case DRACO_CFG_CB_LOOP:
+        draco_sb_printf(sb, "%s%u (callback loop)", prefix, nd->pc);
+        return;
+    case DRACO_CFG_CB_ENTER:
+        draco_sb_printf(sb, "%s%u (callback enter)", prefix, nd->pc);
+        return;
+    case DRACO_CFG_CB_RETURN:
+        draco_sb_printf(sb, "%s%u (callback return)", prefix, nd->pc);
+        return;
+    case DRACO_CFG_CB_DONE:
+        draco_sb_printf(sb, "%s%u (callback done)", prefix, nd->pc);
+        return;
     }
     draco_sb_printf(sb, "<bad kind %u>", nd->kind);
 }
@@ -79,6 +91,19 @@ void draco_cfg_node_text(const struct draco_cfg *cfg, uint32_t v, struct draco_s
         if (nd->loop_head < cfg->n_nodes && cfg->nodes[nd->loop_head].kind != DRACO_CFG_COUNTER)
             draco_cfg_node_label(cfg, nd->loop_head, sb);
         draco_sb_puts(sb, "]++");
+        return;
+    case DRACO_CFG_CB_LOOP:
+        draco_sb_puts(sb, "callback loop");
+        return;
+    case DRACO_CFG_CB_ENTER:
+    case DRACO_CFG_CB_RETURN: {
+        const struct draco_cfg_frame *fr = nd->frame < cfg->n_frames ? &cfg->frames[nd->frame] : NULL;
+        draco_sb_printf(sb, "callback %s <%u>", nd->kind == DRACO_CFG_CB_ENTER ? "enter" : "return",
+                        fr ? fr->entry_pc : NONE);
+        return;
+    }
+    case DRACO_CFG_CB_DONE:
+        draco_sb_puts(sb, "callback done");
         return;
     }
 }
@@ -168,7 +193,7 @@ void draco_cfg_print_dot(const struct draco_cfg *cfg, struct draco_sb *sb)
             draco_sb_puts(sb, ", shape=ellipse");
         else if (kind == DRACO_CFG_ENTRY || kind == DRACO_CFG_EXIT)
             draco_sb_puts(sb, ", shape=oval, style=bold");
-        else if (kind == DRACO_CFG_COUNTER)
+        else if (kind == DRACO_CFG_COUNTER || draco_cfg_node_is_callback(cfg, v))
             draco_sb_puts(sb, ", shape=diamond");
         draco_sb_puts(sb, "];\n");
     }
@@ -187,6 +212,10 @@ static const char *kind_name(uint32_t kind)
     case DRACO_CFG_INSN: return "insn";
     case DRACO_CFG_ASSUME: return "assume";
     case DRACO_CFG_COUNTER: return "counter";
+    case DRACO_CFG_CB_LOOP: return "callback_loop";
+    case DRACO_CFG_CB_ENTER: return "callback_enter";
+    case DRACO_CFG_CB_RETURN: return "callback_return";
+    case DRACO_CFG_CB_DONE: return "callback_done";
     }
     return "?";
 }
@@ -230,6 +259,8 @@ void draco_cfg_print_json(const struct draco_cfg *cfg, struct draco_sb *sb)
         json_u32(sb, "parent", fr->parent);
         draco_sb_printf(sb, ",\"depth\":%u", fr->depth);
         json_u32(sb, "call_pc", fr->call_pc);
+        if (fr->kind != DRACO_FRAME_CALL)
+            draco_sb_printf(sb, ",\"kind\":\"%s\"", fr->kind == DRACO_FRAME_HELPER ? "helper" : "callback");
         draco_sb_printf(sb, ",\"entry_pc\":%u,\"prefix\":", fr->entry_pc);
         draco_sb_json_str(sb, fr->prefix);
         draco_sb_putc(sb, '}');

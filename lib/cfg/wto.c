@@ -264,16 +264,11 @@ void draco_wto_print(const struct draco_wto *w, const struct draco_cfg *cfg, str
         draco_sb_putc(sb, ')');
 }
 
-draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct draco_wto *wto,
-                                         draco_error *err)
+/* Inserts the k counters numbered by cidx (component -> counter index, NONE = none). */
+static draco_status counters_insert(struct draco_cfg *cfg, const struct draco_wto *wto, const uint32_t *cidx,
+                                    uint32_t k, draco_error *err)
 {
-    if (!cfg || !wto)
-        return draco_error_set(err, DRACO_ERR_INVALID, "draco_cfg_add_loop_counters: NULL argument");
-    if (cfg->n_counters)
-        return draco_error_set(err, DRACO_ERR_INVALID, "loop counters already inserted");
-    if (wto->n != cfg->n_nodes)
-        return draco_error_set(err, DRACO_ERR_INVALID, "the WTO does not belong to this CFG");
-    uint32_t n = cfg->n_nodes, k = wto->n_comps;
+    uint32_t n = cfg->n_nodes;
     if (k == 0)
         return DRACO_OK;
     if ((uint64_t)n + k >= NONE / 2 || (uint64_t)cfg->n_edges + k >= NONE / 2)
@@ -288,9 +283,15 @@ draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct dra
     if (!nodes || !ss || !sv || !ps || !pv)
         return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory inserting loop counters");
     memcpy(nodes, cfg->nodes, (size_t)n * sizeof *nodes);
-    for (uint32_t c = 0; c < k; c++) {
+    uint32_t *head_of = malloc((size_t)k * sizeof *head_of);   /* counter index -> head */
+    if (!head_of)
+        return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory inserting loop counters");
+    for (uint32_t c = 0; c < wto->n_comps; c++) {
+        if (cidx[c] == NONE)
+            continue;
         const struct draco_cfg_node *h = &cfg->nodes[wto->comps[c].head];
-        nodes[n + c] = (struct draco_cfg_node){
+        head_of[cidx[c]] = wto->comps[c].head;
+        nodes[n + cidx[c]] = (struct draco_cfg_node){
             .kind = DRACO_CFG_COUNTER, .pc = h->pc, .to = NONE, .frame = h->frame,
             .callee_frame = NONE, .loop_head = wto->comps[c].head,
         };
@@ -301,12 +302,12 @@ draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct dra
         ss[v] = e;
         if (v < n) {
             uint32_t c = draco_wto_head_comp(wto, v);
-            if (c != NONE) {
-                sv[e++] = n + c;
+            if (c != NONE && cidx[c] != NONE) {
+                sv[e++] = n + cidx[c];
                 continue;
             }
         }
-        uint32_t src = v < n ? v : wto->comps[v - n].head;
+        uint32_t src = v < n ? v : head_of[v - n];
         for (uint32_t j = cfg->succ_start[src]; j < cfg->succ_start[src + 1]; j++)
             sv[e++] = cfg->succ[j];
     }
@@ -316,16 +317,17 @@ draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct dra
     for (uint32_t v = 0; v < n2; v++) {
         ps[v] = f;
         if (v >= n) {
-            pv[f++] = wto->comps[v - n].head;
+            pv[f++] = head_of[v - n];
             continue;
         }
         for (uint32_t j = cfg->pred_start[v]; j < cfg->pred_start[v + 1]; j++) {
             uint32_t p = cfg->pred[j];
             uint32_t c = draco_wto_head_comp(wto, p);
-            pv[f++] = c != NONE ? n + c : p;
+            pv[f++] = c != NONE && cidx[c] != NONE ? n + cidx[c] : p;
         }
     }
     ps[n2] = f;
+    free(head_of);
     if (e != m2 || f != m2)
         return draco_error_set(err, DRACO_ERR_INTERNAL, "loop counter edge count mismatch");
     cfg->nodes = nodes;
@@ -337,4 +339,25 @@ draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct dra
     cfg->n_edges = m2;
     cfg->n_counters = k;
     return DRACO_OK;
+}
+
+draco_status draco_cfg_add_loop_counters(struct draco_cfg *cfg, const struct draco_wto *wto,
+                                         draco_error *err)
+{
+    if (!cfg || !wto)
+        return draco_error_set(err, DRACO_ERR_INVALID, "draco_cfg_add_loop_counters: NULL argument");
+    if (cfg->n_counters)
+        return draco_error_set(err, DRACO_ERR_INVALID, "loop counters already inserted");
+    if (wto->n != cfg->n_nodes)
+        return draco_error_set(err, DRACO_ERR_INVALID, "the WTO does not belong to this CFG");
+    uint32_t nc = wto->n_comps, k = 0;
+    /* a callback loop is bounded by its helper: no counter (cidx[c] = NONE) */
+    uint32_t *cidx = malloc((nc ? nc : 1) * sizeof *cidx);
+    if (!cidx)
+        return draco_error_set(err, DRACO_ERR_NOMEM, "out of memory inserting loop counters");
+    for (uint32_t c = 0; c < nc; c++)
+        cidx[c] = cfg->nodes[wto->comps[c].head].kind == DRACO_CFG_CB_LOOP ? NONE : k++;
+    draco_status st = counters_insert(cfg, wto, cidx, k, err);
+    free(cidx);
+    return st;
 }

@@ -77,7 +77,9 @@ void draco_wto_print(const struct draco_wto *w, const struct draco_cfg *cfg, str
 
 /*
  * Inserts after each WTO loop head H a COUNTER node (label "H (counter)", loop_head = H, same frame
- * and pc) between H and all of H's successors. Node ids of existing nodes do not change; counter
+ * and pc) between H and all of H's successors. Heads of kind DRACO_CFG_CB_LOOP get none: a callback
+ * loop is bounded by its helper (bpf_loop: 1 << 23 calls, for_each: the map's entries), so it is
+ * neither counted nor subject to the termination check (loops inside the callback are). Node ids of existing nodes do not change; counter
  * nodes get ids n_nodes.., in component order. `wto` must be the WTO of `cfg` and is stale
  * afterwards: rebuild it (each head H then heads a component starting "H H(counter) ...").
  * Returns DRACO_OK, DRACO_ERR_NOMEM (cfg unchanged), DRACO_ERR_INVALID if counters were already added.

@@ -57,19 +57,52 @@ static bool privileged(const struct draco_actx *ax)
     return ax->ptype && ax->ptype->is_privileged;
 }
 
+/* Pointers may leak as numbers: a program type PREVAIL treats as privileged, or a root loader
+ * (draco_analysis_opts.privileged, the kernel's allow_ptr_leaks). */
+static bool leaks_ok(const struct draco_actx *ax)
+{
+    return privileged(ax) || ax->opts.privileged;
+}
+
+/* The group an operand must be in where a root loader may turn a pointer into a number (the
+ * transfer function then gives an unknown number): any initialised value; else a number. */
+static draco_typeset num_or_leak(const struct draco_actx *ax)
+{
+    return ax->opts.privileged ? TS_INIT : DRACO_TS_NUM;
+}
+
+/* Program types whose return value the Linux verifier (6.x) does not range-check, so a root
+ * loader may return a pointer (it leaks as a number); measured with the kernel (6.18) as root.
+ * cgroup_*, sock_ops, sk_lookup and netfilter require a number from root too (measured); the
+ * types not measured (tracing, lsm, struct_ops, ext, lirc_mode2, syscall) keep the strict rule. */
+static bool returns_any(const struct draco_actx *ax)
+{
+    static const char *const names[] = {
+        "socket_filter", "sched_cls", "sched_act", "xdp", "kprobe", "tracepoint", "perf_event",
+        "raw_tracepoint", "raw_tracepoint_writable", "lwt_in", "lwt_out", "lwt_xmit", "lwt_seg6local",
+        "sk_skb", "sk_msg", "sk_reuseport", "flow_dissector",
+    };
+    if (!ax->opts.privileged || !ax->ptype || !ax->ptype->name)
+        return false;
+    for (size_t i = 0; i < DRACO_ARRAY_LEN(names); i++)
+        if (strcmp(ax->ptype->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 static void bin_assertions(struct draco_actx *ax, const struct draco_ir_insn *in, struct draco_assertions *out)
 {
     bool reg = in->src_is_reg;
     switch ((enum draco_bin_op)in->op) {
     case DRACO_BIN_MOV:
         if (reg && !in->is64)
-            add_type(out, in->src, DRACO_TS_NUM);
+            add_type(out, in->src, num_or_leak(ax));   /* root: a pointer's low half, a number */
         return;
     case DRACO_BIN_MOVSX8:
     case DRACO_BIN_MOVSX16:
     case DRACO_BIN_MOVSX32:
         if (reg)
-            add_type(out, in->src, DRACO_TS_NUM);
+            add_type(out, in->src, num_or_leak(ax));
         return;
     case DRACO_BIN_ADD:
         add_type(out, in->dst, DRACO_TS_ARITH_OR_NUM);
@@ -88,6 +121,14 @@ static void bin_assertions(struct draco_actx *ax, const struct draco_ir_insn *in
         }
         return;
     case DRACO_BIN_SUB:
+        if (ax->opts.privileged && !in->is64) {
+            /* root: a 32-bit subtraction involving pointers gives an unknown number (the kernel
+             * allows SUB only; 32-bit ADD and the other operations on pointers stay refused) */
+            add_type(out, in->dst, TS_INIT);
+            if (reg)
+                add_type(out, in->src, TS_INIT);
+            return;
+        }
         add_type(out, in->dst, DRACO_TS_ARITH_OR_NUM);
         if (reg) {
             add_type(out, in->src, DRACO_TS_ARITH_OR_NUM);
@@ -146,7 +187,7 @@ static void mem_assertions(struct draco_actx *ax, uint32_t v, const struct draco
     add_type(out, base, DRACO_TS_DEREFERENCEABLE);
     add_access(out, base, in->off, in->width, in->is_load ? DRACO_ACC_READ : DRACO_ACC_WRITE);
     if (!in->is_load && in->src_is_reg) {
-        if (privileged(ax)) {
+        if (leaks_ok(ax)) {
             add_type(out, in->src, TS_INIT);
         } else if (in->width == 8) {
             struct draco_assertion *a = add(out, DRACO_A_STORE);
@@ -224,6 +265,13 @@ void draco_assertions_of_node(struct draco_actx *ax, uint32_t v, struct draco_as
             a->node = v;
         return;
     }
+    if (n->kind == DRACO_CFG_CB_RETURN) {
+        add_type(out, 0, DRACO_TS_NUM);
+        struct draco_assertion *a = add(out, DRACO_A_CALLBACK);
+        if (a)
+            a->reg = 0;
+        return;
+    }
     if (n->kind != DRACO_CFG_INSN)
         return;
     const struct draco_ir_insn *in = n->insn;
@@ -232,7 +280,7 @@ void draco_assertions_of_node(struct draco_actx *ax, uint32_t v, struct draco_as
         bin_assertions(ax, in, out);
         return;
     case DRACO_IR_UN:
-        add_type(out, in->dst, DRACO_TS_NUM);
+        add_type(out, in->dst, num_or_leak(ax));   /* root: neg/bswap of a pointer, a number */
         return;
     case DRACO_IR_LOAD_MAP_FD:
     case DRACO_IR_LOAD_MAP_VALUE:
@@ -286,7 +334,7 @@ void draco_assertions_of_node(struct draco_actx *ax, uint32_t v, struct draco_as
         return;
     case DRACO_IR_EXIT:
         if (n->frame == 0)
-            add_type(out, 0, DRACO_TS_NUM);
+            add_type(out, 0, returns_any(ax) ? TS_INIT : DRACO_TS_NUM);
         return;
     case DRACO_IR_UNDEFINED:
         break;
@@ -380,6 +428,12 @@ void draco_assertion_print(struct draco_actx *ax, const struct draco_assertion *
     case DRACO_A_NONNULL:
         draco_sb_printf(sb, "r%u != 0", a->reg);
         return;
+    case DRACO_A_CALLBACK:
+        if (a->reg == 0)
+            draco_sb_puts(sb, "0 <= r0 <= 1");
+        else
+            draco_sb_printf(sb, "r%u is the inlined callback of %s", a->reg, a->helper ? a->helper : "?");
+        return;
     case DRACO_A_FAIL:
         if (a->helper)
             draco_sb_puts(sb, a->helper);
@@ -422,6 +476,8 @@ bool draco_assertion_check(struct draco_actx *ax, uint32_t v, const struct draco
         return draco_check_loop(ax, s, a, why);
     case DRACO_A_NONNULL:
         return draco_check_nonnull(ax, s, a, why);
+    case DRACO_A_CALLBACK:
+        return draco_check_callback(ax, v, s, a, why);
     case DRACO_A_FAIL:
         draco_sb_puts(why, a->why ? a->why : "not supported");
         return false;

@@ -4,8 +4,8 @@
  * and to loops (bounded loop count).
  *
  * Invariants: an argument kind or return kind the analysis cannot model yields a failing
- * assertion (DRACO_A_FAIL) — never a silent pass; callbacks (PTR_TO_FUNC) are refused because
- * their bodies are not analysed under a callback contract.
+ * assertion (DRACO_A_FAIL) — never a silent pass; callbacks (PTR_TO_FUNC) are refused unless the
+ * platform models the helper (bpf_loop, bpf_for_each_map_elem: DRACO_A_CALLBACK, check_callback.c).
  */
 #include <string.h>
 #include "check/check_internal.h"
@@ -64,7 +64,9 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
         add_fail(out, "helper is not available for this program type", p->name);
         return;
     }
-    bool priv = ax->ptype && ax->ptype->is_privileged;
+    /* ARG_ANYTHING takes a pointer from a privileged type or a root loader (it leaks into the
+     * helper as a number; the kernel refuses it only without allow_ptr_leaks) */
+    bool priv = (ax->ptype && ax->ptype->is_privileged) || ax->opts.privileged;
     int mreg = map_arg_reg(p);
     for (int i = 0; i < DRACO_HELPER_ARGS; i++) {
         unsigned r = (unsigned)i + 1;
@@ -155,7 +157,14 @@ void draco_assertions_of_helper(struct draco_actx *ax, const struct draco_helper
             add_type(out, r, (draco_typeset)(DRACO_TS(DRACO_TYPE_STACK) | DRACO_TS_NUM));
             break;
         case DRACO_ARG_PTR_TO_FUNC:
-            add_fail(out, "callback functions are not verified", p->name);
+            if (p->callback == DRACO_CALLBACK_NONE) {
+                add_fail(out, "callback functions are not verified", p->name);
+                break;
+            }
+            add_type(out, r, DRACO_TS(DRACO_TYPE_FUNC));
+            a = add(out, DRACO_A_CALLBACK, r);
+            if (a)
+                a->helper = p->name;
             break;
         case DRACO_ARG_PTR_TO_SOCK_COMMON:
         case DRACO_ARG_PTR_TO_BTF_ID_SOCK_COMMON:

@@ -30,6 +30,8 @@ enum draco_assert_kind {
     DRACO_A_LOOP,        /* pc[head] <= 100000 */
     DRACO_A_INIT,        /* reg is initialised */
     DRACO_A_NONNULL,     /* reg (a helper-returned object) is not null */
+    DRACO_A_CALLBACK,    /* callback helper call: reg holds the inlined callback (check_callback.c);
+                            callback return: r0 in [0, 1] */
     DRACO_A_FAIL,        /* always fails: `why` */
 };
 
@@ -76,7 +78,9 @@ void draco_assertion_print(struct draco_actx *ax, const struct draco_assertion *
 bool draco_assertion_check(struct draco_actx *ax, uint32_t v, const struct draco_astate *s,
                            const struct draco_assertion *a, struct draco_sb *why);
 
-/* one function per kind (check_access.c, check_call.c) */
+/* one function per kind (check_access.c, check_call.c, check_callback.c) */
+bool draco_check_callback(struct draco_actx *ax, uint32_t v, const struct draco_astate *s,
+                          const struct draco_assertion *a, struct draco_sb *why);
 bool draco_check_type(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,
                       struct draco_sb *why);
 bool draco_check_access(struct draco_actx *ax, const struct draco_astate *s, const struct draco_assertion *a,

@@ -94,6 +94,10 @@ struct draco_elf_ctx {
     draco_error *err;
 };
 
+/* elf_maps.c: whether a global-data section becomes a read-only data map whose contents the
+ * program cannot change: named .rodata or .rodata.* (the names libbpf and cilium/ebpf both create
+ * with BPF_F_RDONLY_PROG and freeze), PROGBITS with bytes, and not marked writable (SHF_WRITE). */
+bool draco_elf_sec_is_rodata(const struct draco_elf_sec *s);
 /* elf_maps.c: BTF-defined, legacy and global-data maps; fills ctx->maps and ctx->maprefs. */
 draco_status draco_elf_maps_parse(struct draco_elf_ctx *ctx);
 /* The fd of the map whose definition covers byte `offset` of map section `shndx`, or 0. */

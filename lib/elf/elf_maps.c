@@ -4,7 +4,9 @@
  *
  * Invariants: pseudo fds are 1, 2, 3, ... in this order: BTF-defined maps in DATASEC order, then
  * their anonymous inner-map templates, then legacy map records (sections in index order, records
- * in offset order), then global data sections in index order. Every BTF walk goes through
+ * in offset order), then global data sections in index order. A read-only data section's map
+ * (draco_elf_sec_is_rodata) keeps a copy of the section's bytes as its initial value and has
+ * BPF_F_RDONLY_PROG in its flags; writable ones (.data, .bss) keep nothing. Every BTF walk goes through
  * btf__type_by_id() (which checks ids) with a depth bound; every legacy record read is inside
  * its section. A definition we cannot parse yields no descriptor (programs that reference it
  * are refused later), never a guessed one.
@@ -17,6 +19,7 @@
 #include <bpf/btf.h>
 
 #define BPF_MAP_TYPE_ARRAY_NUM 2u
+#define BPF_F_RDONLY_PROG_NUM (1u << 7)
 #define BPF_MAP_TYPE_ARRAY_OF_MAPS_NUM 12u
 #define BPF_MAP_TYPE_HASH_OF_MAPS_NUM 13u
 #define LEGACY_DEFAULT_RECORD 28u /* struct bpf_load_map_def of the kernel samples */
@@ -387,6 +390,19 @@ done:
     return st;
 }
 
+bool draco_elf_sec_is_rodata(const struct draco_elf_sec *s)
+{
+    /* The name is what makes libbpf (SEC_RODATA: ".rodata" or ".rodata.") and cilium/ebpf (prefix
+     * ".rodata") create the map read-only to programs and freeze it; the intersection of the two
+     * conventions. A writable (SHF_WRITE) one, which no compiler emits for const data, is left
+     * out rather than trusted on its name alone; NOBITS or empty sections have no bytes. */
+    if (!s->is_data || !s->data || s->size == 0 || s->type != SHT_PROGBITS)
+        return false;
+    if (s->flags & (SHF_WRITE | SHF_EXECINSTR))
+        return false;
+    return strcmp(s->name, ".rodata") == 0 || strncmp(s->name, ".rodata.", 8) == 0;
+}
+
 static draco_status data_maps_parse(struct draco_elf_ctx *ctx)
 {
     for (uint32_t i = 1; i < ctx->n_secs; i++) {
@@ -401,6 +417,14 @@ static draco_status data_maps_parse(struct draco_elf_ctx *ctx)
         d.info.max_entries = 1;
         d.info.inner_map_fd = -1;
         d.info.is_global_data = true;
+        if (draco_elf_sec_is_rodata(s)) {
+            uint8_t *bytes = draco_arena_alloc(&ctx->obj->arena, (size_t)s->size);
+            if (!bytes)
+                return nomem(ctx);
+            memcpy(bytes, s->data, (size_t)s->size);
+            d.rodata = bytes;
+            d.info.flags = BPF_F_RDONLY_PROG_NUM;
+        }
         draco_status st = map_push(ctx, &d, &s->data_map_fd);
         if (st != DRACO_OK)
             return st;

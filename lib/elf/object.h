@@ -25,6 +25,11 @@ struct draco_map_desc {
     draco_map_info info;       /* public view: name, fd, type, sizes, inner fd, is_global_data */
     int32_t btf_value_type_id; /* BTF type of the value when known, else 0 */
     bool is_inner_template;    /* referenced as an inner map by a map-in-map */
+    /* Read-only data map (draco_elf_sec_is_rodata(): libbpf and cilium/ebpf create it with
+     * BPF_F_RDONLY_PROG, also set in info.flags, and freeze it after writing these bytes): its
+     * initial value, info.value_size bytes in the object's arena. NULL for every other map,
+     * writable global data (.data, .bss) included: their contents change at run time. */
+    const uint8_t *rodata;
 };
 
 struct draco_program {

@@ -104,6 +104,13 @@ struct draco_prog_type {
     bool is_section_default;
 };
 
+/* Helpers that call a callback function (argument DRACO_ARG_PTR_TO_FUNC) the analysis models. */
+enum draco_callback_kind {
+    DRACO_CALLBACK_NONE = 0,          /* a callback, if any, is not modelled: the call is refused */
+    DRACO_CALLBACK_LOOP,              /* bpf_loop: cb(u64 index, ctx) at most 1 << 23 times */
+    DRACO_CALLBACK_FOR_EACH_MAP_ELEM, /* cb(map, const key *, value *, ctx) once per element */
+};
+
 #define DRACO_HELPER_ARGS 5
 struct draco_helper_proto {
     const char *name;                    /* "bpf_map_lookup_elem"; builtins: "memset", ... */
@@ -117,6 +124,7 @@ struct draco_helper_proto {
     bool writes_packet;                  /* packet bytes change (implied by reallocates_packet) */
     bool might_sleep;                    /* only in sleepable programs */
     bool unsupported;                    /* cannot be modelled soundly: reject the program */
+    uint8_t callback;                    /* enum draco_callback_kind */
     const char *required_ctx;            /* NULL, or the ctx_desc name the program must have */
     uint64_t prog_types;                 /* bit id set: usable there; 0 = no restriction */
     uint64_t map_types;                  /* bit type set: allowed map; 0 = any map */

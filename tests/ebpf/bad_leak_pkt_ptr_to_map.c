@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bad: pointer leak. Unsafe: 8-byte store of the packet pointer ctx->data into an array-map value (visible to user space).
 // kernel: unprivileged (a CAP_PERFMON loader may leak pointers; the kernel rejects this only without CAP_PERFMON)
+// also: --privileged => pass
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

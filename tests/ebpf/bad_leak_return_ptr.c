@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bad: pointer leak through the return value. Unsafe: exit with r0 = the packet pointer loaded from ctx->data.
 // kernel: unprivileged (a CAP_PERFMON loader may leak pointers; the kernel rejects this only without CAP_PERFMON)
+// also: --privileged => pass
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

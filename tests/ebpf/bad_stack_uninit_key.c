@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bad: partly initialised stack key passed to a helper. Unsafe: bpf_map_lookup_elem() reads the 16-byte key whose bytes 8..15 (key.cookie) were never written.
 // kernel: unprivileged (a CAP_PERFMON loader may read uninitialised stack; the kernel rejects this only without CAP_PERFMON)
+// also: --privileged => pass
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
