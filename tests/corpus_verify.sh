@@ -19,4 +19,4 @@ if [ ! -x "$bin" ]; then
 fi
 # -m: the floor of "PREVAIL-rejected safe accepted N/73" reached with the default policy
 # (partition=auto); fewer fails the test (exit 3). Later -m arguments override it.
-exec "$bin" "$shared" -m 62 "$@"
+exec "$bin" "$shared" -m 63 "$@"

@@ -134,6 +134,22 @@ static bool stack_numeric(struct draco_actx *ax, const struct draco_astate *s, s
     return false;
 }
 
+/* A load through a stack pointer other than r10 that reads back exactly one stored cell (a spill
+ * of any type) at a known offset: the load copies the cell (draco_stack_load), as a fill through
+ * r10 does, and the kernel allows it through any stack pointer with a constant offset. */
+static bool stack_exact_fill(struct draco_actx *ax, const struct draco_astate *s, uint32_t off,
+                             const struct draco_assertion *a, const struct width *w)
+{
+    if (!a->is_load || a->width_is_reg || w->cst <= 0 ||
+        draco_as_reg_types(ax, s, a->reg) != DRACO_TS(DRACO_TYPE_STACK))
+        return false;
+    draco_i128 lo, hi;
+    range_of(ax, s, off, &lo, &hi);
+    if (lo != hi || !draco_zone_is_finite_i128(lo) || lo + a->off < 0 || lo + a->off + w->cst > ax->total_stack)
+        return false;
+    return draco_stack_find(ax, s, (int32_t)(lo + a->off), (uint32_t)w->cst) != NULL;
+}
+
 /* The Linux __sk_buff and xdp_md contexts are made of 4-byte fields (plus four 8-byte ones in
  * __sk_buff); the kernel refuses an access that straddles fields. Only constant accesses are
  * judged here (the bounds checks handle the rest). */
@@ -247,7 +263,8 @@ static bool access_one(struct draco_actx *ax, const struct draco_astate *s, cons
         /* a root loader may read stack bytes never written or holding pointers (the kernel's
          * allow_uninit_stack and allow_ptr_leaks): the loads give numbers (transfer_mem), and
          * helpers only read the bytes */
-        if (a->access == DRACO_ACC_READ && !ax->opts.privileged && !stack_numeric(ax, s, R, off, a, w))
+        if (a->access == DRACO_ACC_READ && !ax->opts.privileged && !stack_numeric(ax, s, R, off, a, w) &&
+            !stack_exact_fill(ax, s, off, a, w))
             return fail_msg(why, "Stack content is not numeric");
         return true;
     }

@@ -185,7 +185,10 @@ static void mem_assertions(struct draco_actx *ax, uint32_t v, const struct draco
         return;
     }
     add_type(out, base, DRACO_TS_DEREFERENCEABLE);
+    unsigned n0 = out->n;
     add_access(out, base, in->off, in->width, in->is_load ? DRACO_ACC_READ : DRACO_ACC_WRITE);
+    if (out->n > n0)
+        out->a[n0].is_load = in->is_load;
     if (!in->is_load && in->src_is_reg) {
         if (leaks_ok(ax)) {
             add_type(out, in->src, TS_INIT);

@@ -49,6 +49,7 @@ struct draco_assertion {
     bool or_r2_is_number;    /* COMPARABLE */
     bool is_signed, is64;    /* DIVISOR */
     bool numeric_needed;     /* MAP_KV: stack bytes must be numeric */
+    bool is_load;            /* ACCESS: made by a load instruction (not a helper's read) */
     draco_typeset group;     /* TYPE */
     int32_t off;             /* ACCESS */
     int64_t width;           /* ACCESS when !width_is_reg */
