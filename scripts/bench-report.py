@@ -415,7 +415,7 @@ def partition_section(P):
              "first time, and that whole analysis is most of the extra time (see docs/precision.md, \"Cost\").\n")
     sp = P.get("inprocess_split")
     if sp:
-        L.append("The same split in one process (`bench_verify`, `draco_verify()` time of its first run), with a third "
+        L.append("The same split in one process (`bench_verify`, each program's best `draco_verify()` time of 3 runs), with a third "
                  "run: the joined analysis taken past every failed check to the end of the program "
                  "(`--partition=off --all-failures`), i.e. the cost of analysing as much of the program as the "
                  "partitioned round does, without partitioning:\n")
