@@ -13,6 +13,7 @@
 #include "elf/object.h"
 #include "ir/ir.h"
 #include "cfg/cfg.h"
+#include "check_verify.h"
 
 #define INSN(op, d, s, o, i) ((draco_raw_insn){.opcode = (op), .regs = (uint8_t)((d) | ((s) << 4)), .offset = (o), .imm = (i)})
 #define MOV64_IMM(d, i) INSN(0xb7, d, 0, 0, i)
@@ -43,57 +44,14 @@
     MOV64_REG(7, 1), ST_W(10, -4, 0), LD_MAP_FD(1, 1), MOV64_REG(2, 10), ADD64_IMM(2, -4),   \
         CALL(1), JNE_IMM(0, 0, 2), MOV64_IMM(0, 0), EXIT(), MOV64_REG(6, 0)
 
-struct outcome {
-    draco_status st;
-    bool passed;
-    char msg[600];
-};
-
 static struct outcome verify(const char *section, const draco_raw_insn *insns, size_t n, bool privileged)
 {
-    struct outcome o = {0};
-    struct draco_map_desc maps[1];
-    memset(maps, 0, sizeof maps);
-    maps[0].info = (draco_map_info){.name = "m", .fd = 1, .type = 2 /* ARRAY */, .key_size = 4,
-                                    .value_size = 8, .max_entries = 4, .inner_map_fd = -1};
-    struct draco_object obj;
-    memset(&obj, 0, sizeof obj);
-    obj.name = "test";
-    obj.maps = maps;
-    obj.n_maps = 1;
-    struct draco_program prog;
-    memset(&prog, 0, sizeof prog);
-    prog.obj = &obj;
-    prog.section = section;
-    prog.function = "f";
-    prog.insns = (draco_raw_insn *)insns;
-    prog.n_slots = n;
-    prog.main_slots = n;
+    struct draco_map_desc map = check_verify_array_map();
     struct draco_analysis_opts opts;
     draco_analysis_opts_init(&opts);
     opts.time_limit_seconds = 10;
     opts.privileged = privileged;
-    struct draco_arena arena;
-    draco_arena_init(&arena);
-    draco_error err = {0};
-    struct draco_ir_prog ir;
-    struct draco_cfg cfg;
-    struct draco_analysis_result res;
-    o.st = draco_ir_decode(insns, n, NULL, &arena, &err, &ir);
-    if (o.st == DRACO_OK)
-        o.st = draco_cfg_build(&ir, NULL, &arena, &err, &cfg);
-    if (o.st == DRACO_OK)
-        o.st = draco_check_run(&prog, &ir, &cfg, &opts, &arena, &err, &res);
-    if (o.st == DRACO_OK) {
-        o.passed = res.passed;
-        if (!res.passed && res.n_diags)
-            snprintf(o.msg, sizeof o.msg, "%s: %s (%s)", res.diags[0].label, res.diags[0].message,
-                     res.diags[0].assertion ? res.diags[0].assertion : "");
-    } else {
-        snprintf(o.msg, sizeof o.msg, "%s", err.message);
-    }
-    draco_arena_fini(&arena);
-    return o;
+    return check_verify_program(section, insns, n, &map, 1, &opts);
 }
 
 /* a number used as a memory address fails the base register's type check */

@@ -13,6 +13,7 @@
 #include "elf/object.h"
 #include "ir/ir.h"
 #include "cfg/cfg.h"
+#include "check_verify.h"
 
 #define INSN(op, d, s, o, i) ((draco_raw_insn){.opcode = (op), .regs = (uint8_t)((d) | ((s) << 4)), .offset = (o), .imm = (i)})
 #define MOV64_REG(d, s) INSN(0xbf, d, s, 0, 0)
@@ -39,15 +40,9 @@
 /* u32 at 0 = 14 (also u16 and u64 at 0); byte 8 = 0x80 (u8 128, s8 -128); byte 9 = 64 */
 static const uint8_t bytes[16] = {14, 0, 0, 0, 0, 0, 0, 0, 0x80, 64, 0, 0, 0, 0, 0, 0};
 
-struct outcome {
-    draco_status st;
-    bool passed;
-    char msg[600];
-};
-
 static struct outcome verify_opts(const draco_raw_insn *insns, size_t n, bool rodata)
 {
-    struct outcome o = {0};
+
     struct draco_map_desc maps[2];
     memset(maps, 0, sizeof maps);
     maps[0].info = (draco_map_info){.name = ".rodata", .fd = RO_FD, .type = 2, .key_size = 4,
@@ -57,44 +52,11 @@ static struct outcome verify_opts(const draco_raw_insn *insns, size_t n, bool ro
     maps[1].info = (draco_map_info){.name = ".data", .fd = RW_FD, .type = 2, .key_size = 4,
                                     .value_size = sizeof bytes, .max_entries = 1,
                                     .inner_map_fd = -1, .is_global_data = true};
-    struct draco_object obj;
-    memset(&obj, 0, sizeof obj);
-    obj.name = "test";
-    obj.maps = maps;
-    obj.n_maps = 2;
-    struct draco_program prog;
-    memset(&prog, 0, sizeof prog);
-    prog.obj = &obj;
-    prog.section = "xdp";
-    prog.function = "f";
-    prog.insns = (draco_raw_insn *)insns;
-    prog.n_slots = n;
-    prog.main_slots = n;
-    struct draco_arena arena;
-    draco_arena_init(&arena);
-    draco_error err = {0};
-    struct draco_ir_prog ir;
-    struct draco_cfg cfg;
-    struct draco_analysis_result res;
     struct draco_analysis_opts opts;
     draco_analysis_opts_init(&opts);
     opts.time_limit_seconds = 10;
     opts.rodata_from_object = rodata;
-    o.st = draco_ir_decode(insns, n, NULL, &arena, &err, &ir);
-    if (o.st == DRACO_OK)
-        o.st = draco_cfg_build(&ir, NULL, &arena, &err, &cfg);
-    if (o.st == DRACO_OK)
-        o.st = draco_check_run(&prog, &ir, &cfg, &opts, &arena, &err, &res);
-    if (o.st == DRACO_OK) {
-        o.passed = res.passed;
-        if (!res.passed && res.n_diags)
-            snprintf(o.msg, sizeof o.msg, "%s: %s (%s)", res.diags[0].label, res.diags[0].message,
-                     res.diags[0].assertion ? res.diags[0].assertion : "");
-    } else {
-        snprintf(o.msg, sizeof o.msg, "%s", err.message);
-    }
-    draco_arena_fini(&arena);
-    return o;
+    return check_verify_program("xdp", insns, n, maps, 2, &opts);
 }
 
 #define VERIFY(arr, ro) verify_opts(arr, sizeof(arr) / sizeof((arr)[0]), ro)
