@@ -13,55 +13,8 @@
 
 #define NONE DRACO_CFG_NONE
 
-#include "ir_builder.h"
+#include "cfg_fixture.h"
 
-/* Test fixture: one arena + program + CFG. */
-struct fx {
-    struct pb p;
-    struct draco_ir_prog prog;
-    struct draco_arena arena;
-    struct draco_cfg cfg;
-    draco_error err;
-    struct draco_sb sb;
-};
-static void fx_init(struct fx *f)
-{
-    memset(f, 0, sizeof *f);
-    draco_arena_init(&f->arena);
-    draco_sb_init(&f->sb);
-}
-static void fx_fini(struct fx *f)
-{
-    free(f->p.ins);
-    draco_arena_fini(&f->arena);
-    draco_sb_fini(&f->sb);
-}
-static draco_status fx_build_opts(struct fx *f, const struct draco_cfg_opts *opts)
-{
-    f->prog.insns = f->p.ins;
-    f->prog.n = f->p.n;
-    memset(&f->err, 0, sizeof f->err);
-    return draco_cfg_build(&f->prog, opts, &f->arena, &f->err, &f->cfg);
-}
-static void fx_build(struct fx *f)
-{
-    draco_status st = fx_build_opts(f, NULL);
-    ck_assert_msg(st == DRACO_OK, "build failed: %s", f->err.message);
-}
-static const char *lab(struct fx *f, uint32_t v)
-{
-    draco_sb_clear(&f->sb);
-    draco_cfg_node_label(&f->cfg, v, &f->sb);
-    return draco_sb_str(&f->sb);
-}
-static uint32_t node(struct fx *f, const char *label)
-{
-    for (uint32_t v = 0; v < f->cfg.n_nodes; v++)
-        if (strcmp(lab(f, v), label) == 0)
-            return v;
-    ck_abort_msg("no node labelled %s", label);
-    return NONE;
-}
 static bool has_node(struct fx *f, const char *label)
 {
     for (uint32_t v = 0; v < f->cfg.n_nodes; v++)

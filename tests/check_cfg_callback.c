@@ -12,7 +12,7 @@
 
 #define NONE DRACO_CFG_NONE
 
-#include "ir_builder.h"
+#include "cfg_fixture.h"
 
 /* rD = code_addr(target) (LDDW src=4, two slots) */
 static void p_code_addr(struct pb *p, int dst, int32_t target)
@@ -26,59 +26,6 @@ static void p_code_addr(struct pb *p, int dst, int32_t target)
     pb_add(p, DRACO_IR_UNDEFINED);
 }
 
-struct fx {
-    struct pb p;
-    struct draco_ir_prog prog;
-    struct draco_arena arena;
-    struct draco_cfg cfg;
-    draco_error err;
-    struct draco_sb sb;
-};
-
-static void fx_init(struct fx *f)
-{
-    memset(f, 0, sizeof *f);
-    draco_arena_init(&f->arena);
-    draco_sb_init(&f->sb);
-}
-static void fx_fini(struct fx *f)
-{
-    free(f->p.ins);
-    draco_arena_fini(&f->arena);
-    draco_sb_fini(&f->sb);
-}
-static draco_status fx_build_opts(struct fx *f, const struct draco_cfg_opts *o)
-{
-    f->prog.insns = f->p.ins;
-    f->prog.n = f->p.n;
-    memset(&f->err, 0, sizeof f->err);
-    return draco_cfg_build(&f->prog, o, &f->arena, &f->err, &f->cfg);
-}
-static void fx_build(struct fx *f)
-{
-    draco_status st = fx_build_opts(f, NULL);
-    ck_assert_msg(st == DRACO_OK, "build failed: %s", f->err.message);
-}
-static const char *lab(struct fx *f, uint32_t v)
-{
-    draco_sb_clear(&f->sb);
-    draco_cfg_node_label(&f->cfg, v, &f->sb);
-    return draco_sb_str(&f->sb);
-}
-static uint32_t find(struct fx *f, const char *label)
-{
-    for (uint32_t v = 0; v < f->cfg.n_nodes; v++)
-        if (strcmp(lab(f, v), label) == 0)
-            return v;
-    return NONE;
-}
-static uint32_t node(struct fx *f, const char *label)
-{
-    uint32_t v = find(f, label);
-    ck_assert_msg(v != NONE, "no node labelled %s", label);
-    return v;
-}
-/* successors of `label` as "a,b" */
 static void ck_succ(struct fx *f, const char *label, const char *want)
 {
     uint32_t v = node(f, label);
@@ -131,7 +78,7 @@ START_TEST(test_callback_shape)
     ck_succ(&f, "5/9", "5 (callback return)");
     ck_succ(&f, "5 (callback return)", "5 (callback loop)");
     ck_succ(&f, "5 (callback done)", "6");
-    ck_assert_uint_eq(find(&f, "8"), NONE);   /* the callback is only reached through the helper */
+    ck_assert_uint_eq(fx_find(&f, "8"), NONE);   /* the callback is only reached through the helper */
     uint32_t call = node(&f, "5"), enter = node(&f, "5 (callback enter)");
     uint32_t h = f.cfg.nodes[call].callee_frame, g = f.cfg.nodes[enter].callee_frame;
     ck_assert_uint_eq(f.cfg.n_frames, 3);
@@ -207,7 +154,7 @@ START_TEST(test_not_callback_sites)
     p_exit(&f.p);                   /* 11 */
     fx_build(&f);
     ck_succ(&f, "5", "6");
-    ck_assert_uint_eq(find(&f, "5 (callback loop)"), NONE);
+    ck_assert_uint_eq(fx_find(&f, "5 (callback loop)"), NONE);
     fx_fini(&f);
 }
 END_TEST
@@ -233,7 +180,7 @@ START_TEST(test_nested_callback_not_inlined)
     ck_succ(&f, "2/8", "2/9");      /* the inner site stays a plain call */
     ck_assert_uint_eq(f.cfg.nodes[node(&f, "2/8")].callee_frame, NONE);
     ck_assert_uint_eq(f.cfg.n_frames, 3);
-    ck_assert_uint_eq(find(&f, "2/8 (callback loop)"), NONE);
+    ck_assert_uint_eq(fx_find(&f, "2/8 (callback loop)"), NONE);
     fx_fini(&f);
 }
 END_TEST
@@ -292,7 +239,7 @@ START_TEST(test_callback_loop_counters)
     check_csr(&f.cfg);
     ck_succ(&f, "5 (callback loop)", "5 (callback enter),5 (callback done)");
     ck_succ(&f, "5/9", "5/9 (counter)");
-    ck_assert_uint_eq(find(&f, "5 (callback loop) (counter)"), NONE);
+    ck_assert_uint_eq(fx_find(&f, "5 (callback loop) (counter)"), NONE);
     ck_assert_int_eq(draco_wto_build(&f.cfg, &f.arena, &e, &w), DRACO_OK);
     ck_assert_uint_eq(w.n_comps, 2);
     fx_fini(&f);
