@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "platform/linux_platform.h"
+#include "tsv_split.h"
 
 #define SHARED_DIR "../shared"
 
@@ -198,18 +199,6 @@ END_TEST
 
 /* ---- corpus: section names of the sample corpus vs the kernel baseline ---- */
 #define MAX_FIELDS 16
-static int split_tabs(char *line, char **f)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < MAX_FIELDS; p++)
-        if (*p == '\t') {
-            *p = 0;
-            f[n++] = p + 1;
-        }
-    return n;
-}
 
 struct krow {
     char *file, *section, *type, *source;
@@ -251,7 +240,7 @@ START_TEST(test_section_corpus)
             header = false;
             continue;
         }
-        if (split_tabs(line, f) < 9)
+        if (tsv_split(line, f, MAX_FIELDS) < 9)
             continue;
         struct krow r = {strdup(f[0]), strdup(f[1]), strdup(f[3]), strdup(f[8])};
         ck_assert_int_eq(draco_vec_push(&rows, r), 0);
@@ -264,7 +253,7 @@ START_TEST(test_section_corpus)
             header = false;
             continue;
         }
-        if (split_tabs(line, f) < 3)
+        if (tsv_split(line, f, MAX_FIELDS) < 3)
             continue;
         sections++;
         const struct draco_prog_type *t = from_section(f[1], f[0]);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "elf/object.h"
+#include "tsv_split.h"
 
 struct row {
     char *file, *section, *function, *verdict, *message, *expected;
@@ -31,16 +32,6 @@ struct corpus {
     size_t root_len;
 };
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return d;
-}
-
 static int read_tsv(const char *path, struct corpus *c)
 {
     FILE *f = fopen(path, "r");
@@ -54,18 +45,8 @@ static int read_tsv(const char *path, struct corpus *c)
             header = false;
             continue;
         }
-        line[strcspn(line, "\n")] = 0;
         char *cols[12] = {0};
-        size_t n = 0;
-        char *p = line;
-        while (n < 12) {
-            cols[n++] = p;
-            char *tab = strchr(p, '\t');
-            if (!tab)
-                break;
-            *tab = 0;
-            p = tab + 1;
-        }
+        int n = tsv_split(line, cols, 12);
         if (n < 10)
             continue;
         if (c->n_rows == cap) {
@@ -75,12 +56,12 @@ static int read_tsv(const char *path, struct corpus *c)
                 exit(2);
         }
         struct row *r = &c->rows[c->n_rows++];
-        r->file = xstrdup(cols[0]);
-        r->section = xstrdup(cols[1]);
-        r->function = xstrdup(cols[2]);
-        r->verdict = xstrdup(cols[3]);
-        r->message = xstrdup(cols[4]);
-        r->expected = xstrdup(cols[9]);
+        r->file = tsv_xstrdup(cols[0]);
+        r->section = tsv_xstrdup(cols[1]);
+        r->function = tsv_xstrdup(cols[2]);
+        r->verdict = tsv_xstrdup(cols[3]);
+        r->message = tsv_xstrdup(cols[4]);
+        r->expected = tsv_xstrdup(cols[9]);
     }
     fclose(f);
     return 0;
@@ -112,7 +93,7 @@ static void walk_dir(struct corpus *c, const char *dir)
             if (!c->files)
                 exit(2);
         }
-        c->files[c->n_files++] = xstrdup(p + c->root_len);
+        c->files[c->n_files++] = tsv_xstrdup(p + c->root_len);
     }
     closedir(d);
 }

@@ -23,22 +23,13 @@
 #include <string.h>
 #include "check/check.h"
 #include "elf/object.h"
+#include "tsv_split.h"
 #include "ir/ir.h"
 #include "cfg/cfg.h"
 
 struct row {
     char *file, *section, *function, *truth, *prevail;
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    return d;
-}
 
 static size_t read_rows(const char *path, struct row **out)
 {
@@ -55,18 +46,8 @@ static size_t read_rows(const char *path, struct row **out)
             header = false;
             continue;
         }
-        line[strcspn(line, "\n")] = 0;
         char *cols[16] = {0};
-        int nc = 0;
-        char *p = line;
-        while (nc < 16) {
-            cols[nc++] = p;
-            char *t = strchr(p, '\t');
-            if (!t)
-                break;
-            *t = 0;
-            p = t + 1;
-        }
+        int nc = tsv_split(line, cols, 16);
         if (nc < 7)
             continue;
         if (n == cap) {
@@ -75,11 +56,11 @@ static size_t read_rows(const char *path, struct row **out)
             if (!rows)
                 exit(2);
         }
-        rows[n].file = xstrdup(cols[want[0]]);
-        rows[n].section = xstrdup(cols[want[1]]);
-        rows[n].function = xstrdup(cols[want[2]]);
-        rows[n].truth = xstrdup(cols[want[3]]);
-        rows[n].prevail = xstrdup(cols[want[4]]);
+        rows[n].file = tsv_xstrdup(cols[want[0]]);
+        rows[n].section = tsv_xstrdup(cols[want[1]]);
+        rows[n].function = tsv_xstrdup(cols[want[2]]);
+        rows[n].truth = tsv_xstrdup(cols[want[3]]);
+        rows[n].prevail = tsv_xstrdup(cols[want[4]]);
         n++;
     }
     fclose(f);
@@ -221,7 +202,7 @@ int main(int argc, char **argv)
             draco_elf_object_free(obj);
             obj = NULL;
             free(cur_file);
-            cur_file = xstrdup(r->file);
+            cur_file = tsv_xstrdup(r->file);
             cur_err[0] = 0;
             snprintf(path, sizeof path, "%s/corpus/ebpf-samples/%s", shared, r->file);
             void *img = NULL;
