@@ -109,6 +109,7 @@ struct draco_actx {
     struct draco_analysis_opts opts;
     uint32_t frame_size, total_stack;
     uint32_t max_disj;              /* disjuncts kept per node (>= 1) */
+    bool has_rodata;                /* the object has a map with read-only contents (rodata.c) */
     uint32_t join_delay;            /* plain joins at a loop head before widening (>= 1) */
     int64_t ptr_max;                /* abstract addresses are in [1, ptr_max] */
     uint32_t nwords;                /* stack bitmap words */

@@ -110,8 +110,8 @@ static int64_t bytes_value(const uint8_t *p, unsigned w, bool is_signed)
 bool draco_rodata_load(struct draco_actx *ax, uint32_t v, const struct draco_ir_insn *in,
                        struct draco_astate *s)
 {
-    if (!ax->opts.rodata_from_object || ax->opts.big_endian || s->bottom)
-        return false;
+    if (!ax->has_rodata || !ax->opts.rodata_from_object || ax->opts.big_endian || s->bottom)
+        return false;   /* (no read-only map: no walk back on every map-value load) */
     unsigned w = in->width;
     if (w != 1 && w != 2 && w != 4 && w != 8)
         return false;

@@ -287,6 +287,8 @@ draco_status draco_actx_init(struct draco_actx *ax, const struct draco_program *
                                opts->stack_frame_size, opts->max_call_frames,
                                (unsigned long long)opts->max_packet_size);
     ax->frame_size = opts->stack_frame_size;
+    for (size_t i = 0; prog && prog->obj && i < prog->obj->n_maps; i++)
+        ax->has_rodata |= prog->obj->maps[i].rodata != NULL;
     ax->join_delay = opts->join_delay == 0 ? 1 : opts->join_delay > 1024 ? 1024 : opts->join_delay;
     ax->max_disj = opts->max_disjuncts == 0 ? 1
                    : opts->max_disjuncts > DRACO_MAX_DISJUNCTS_LIMIT ? DRACO_MAX_DISJUNCTS_LIMIT
